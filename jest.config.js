@@ -1,0 +1,31 @@
+/** One Jest run for the whole monorepo: unit specs beside the code, e2e specs under apps/<app>/test. */
+const swc = [
+  '@swc/jest',
+  {
+    swcrc: false,
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@app/(contracts|redis-streams|observability|testing)$': '<rootDir>/libs/$1/src',
+    '^@app/(contracts|redis-streams|observability|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  },
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  testTimeout: 30_000,
+  // Real processes and servers: fail loudly rather than hang on a handle left open.
+  forceExit: false,
+};

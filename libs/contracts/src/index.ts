@@ -1,0 +1,6 @@
+export * from './names';
+export * from './timestamp';
+export * from './codec';
+export * from './signal.schema';
+export * from './candle.schema';
+export * from './position.schema';

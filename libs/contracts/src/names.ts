@@ -1,0 +1,55 @@
+/**
+ * Every wire name of the platform: Redis streams, consumer groups, BullMQ queues and keys.
+ *
+ * Renaming any of these needs a migration: running services, stored acknowledgements and
+ * consumer-group offsets all live under these names in Redis.
+ */
+export const STREAMS = {
+  /** Fused trade signals, one entry per signal (signal-generator → everyone). */
+  signals: 'signals',
+  /** Closed candles, capped (signal-generator → position-closer). */
+  market: 'market',
+  /** Position lifecycle events: opened / closed (position-closer → notifier, gateway). */
+  positions: 'positions',
+  /** Acknowledgement events, so every gateway replica (and SSE clients) learns of an ack. */
+  acks: 'signal-acks',
+  /** Early-exit instructions for ATAS (opposite signal, max hold, manual). */
+  closeRequests: 'close-requests',
+} as const;
+
+export const GROUPS = {
+  notifier: 'notifier',
+  positionCloser: 'position-closer',
+} as const;
+
+/** Consumer groups that must exist on each stream before its first entry is written. */
+export const STREAM_GROUPS: Record<string, readonly string[]> = {
+  [STREAMS.signals]: [GROUPS.notifier, GROUPS.positionCloser],
+  [STREAMS.positions]: [GROUPS.notifier],
+};
+
+export const QUEUES = {
+  telegram: 'telegram',
+  maxHold: 'position-max-hold',
+  manualClose: 'position-manual-close',
+} as const;
+
+export const KEYS = {
+  /** Hash: signal id → ISO time of its acknowledgement. */
+  acks: 'signals:acks',
+  /** Hash: position id → JSON of the position (open and closed). */
+  positions: 'positions:state',
+  /** Set: ids of open positions. */
+  openPositions: 'positions:open',
+  /** Hash: symbol → id of its open position (at most one per symbol). */
+  openBySymbol: 'positions:by-symbol',
+} as const;
+
+/** Approximate MAXLEN caps for XADD ~. */
+export const STREAM_MAXLEN = {
+  [STREAMS.signals]: 10_000,
+  [STREAMS.market]: 50_000,
+  [STREAMS.positions]: 10_000,
+  [STREAMS.acks]: 10_000,
+  [STREAMS.closeRequests]: 10_000,
+} as const;

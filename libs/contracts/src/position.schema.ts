@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { DirectionSchema } from './signal.schema';
+
+export const CloseReasonSchema = z.enum(['take_profit', 'stop_loss', 'opposite_signal', 'max_hold', 'manual']);
+export type CloseReason = z.infer<typeof CloseReasonSchema>;
+
+/** Close reasons the exchange-side SL/TP orders do not cover: ATAS must act on these itself. */
+export const EARLY_EXIT_REASONS: readonly CloseReason[] = ['opposite_signal', 'max_hold', 'manual'];
+
+const PositionBase = z.object({
+  /** The position id is the id of the signal that opened it. */
+  position_id: z.string().min(1),
+  signal_id: z.string().min(1),
+  signal_timestamp: z.string(),
+  symbol: z.string(),
+  direction: DirectionSchema,
+  timeframe: z.string(),
+  strategy_name: z.string(),
+  entry_price: z.number().positive(),
+  stop_loss: z.number().positive(),
+  take_profit: z.number().positive(),
+  leverage: z.number().positive(),
+  quantity: z.number().positive(),
+  opened_at: z.string(),
+  /** Fused-signal strategies that agreed, for performance by strategy. */
+  strategies: z.array(z.string()).default([]),
+});
+
+export const PositionOpenedEventSchema = PositionBase.extend({ type: z.literal('opened') });
+
+export const PositionClosedEventSchema = PositionBase.extend({
+  type: z.literal('closed'),
+  reason: CloseReasonSchema,
+  exit_price: z.number().positive(),
+  closed_at: z.string(),
+  /** Price move in percent of entry, signed so that a profit is positive. */
+  pnl_pct: z.number(),
+  /** pnl_pct × leverage. */
+  pnl_leveraged_pct: z.number(),
+  /** Profit in units of the initial risk |entry − stop|. */
+  r_multiple: z.number(),
+  hold_seconds: z.number().nonnegative(),
+});
+
+export const PositionEventSchema = z.discriminatedUnion('type', [PositionOpenedEventSchema, PositionClosedEventSchema]);
+export type PositionOpenedEvent = z.infer<typeof PositionOpenedEventSchema>;
+export type PositionClosedEvent = z.infer<typeof PositionClosedEventSchema>;
+export type PositionEvent = z.infer<typeof PositionEventSchema>;
+
+/** An instruction for ATAS to flatten a position its own SL/TP orders would not close. */
+export const CloseRequestSchema = z.object({
+  position_id: z.string(),
+  signal_id: z.string(),
+  signal_timestamp: z.string(),
+  symbol: z.string(),
+  direction: DirectionSchema,
+  reason: CloseReasonSchema,
+  requested_at: z.string(),
+});
+export type CloseRequest = z.infer<typeof CloseRequestSchema>;
+
+/** An acknowledgement, as published on the `signal-acks` stream. */
+export const AckEventSchema = z.object({
+  signal_id: z.string(),
+  signal_timestamp: z.string(),
+  symbol: z.string(),
+  acknowledged_at: z.string(),
+});
+export type AckEvent = z.infer<typeof AckEventSchema>;

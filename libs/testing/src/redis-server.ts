@@ -1,0 +1,68 @@
+import { spawn, ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { freePort } from './free-port';
+import { waitFor } from './wait-for';
+
+export interface TestRedisOptions {
+  /** Run with AOF (appendfsync always) for crash tests. Default false. */
+  appendonly?: boolean;
+  /** Fixed port, e.g. to restart on the same address. Default: a free port. */
+  port?: number;
+  /** Reuse a data dir (restart after a crash). Default: a fresh temp dir. */
+  dir?: string;
+}
+
+export interface TestRedis {
+  url: string;
+  port: number;
+  dir: string;
+  process: ChildProcess;
+  /** SIGKILL when `crash` is true, else a clean shutdown. Removes the dir unless `keepDir`. */
+  stop(opts?: { crash?: boolean; keepDir?: boolean }): Promise<void>;
+}
+
+/** Starts a private redis-server on a free port: tests never touch the machine's own Redis. */
+export async function startRedis(opts: TestRedisOptions = {}): Promise<TestRedis> {
+  const port = opts.port ?? (await freePort());
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'test-redis-'));
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--protected-mode', 'no'];
+  args.push('--appendonly', opts.appendonly ? 'yes' : 'no');
+  if (opts.appendonly) args.push('--appendfsync', 'always');
+  const proc = spawn('redis-server', args, { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    await waitFor(
+      async () => {
+        try {
+          if (probe.status !== 'ready') await probe.connect();
+          return (await probe.ping()) === 'PONG';
+        } catch {
+          probe.disconnect();
+          return false;
+        }
+      },
+      { timeoutMs: 10_000, what: `redis-server on port ${port}` },
+    );
+  } finally {
+    probe.disconnect();
+  }
+  return {
+    url,
+    port,
+    dir,
+    process: proc,
+    async stop({ crash = false, keepDir = false } = {}) {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill(crash ? 'SIGKILL' : 'SIGTERM');
+        await exited;
+      }
+      if (!keepDir && !opts.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
