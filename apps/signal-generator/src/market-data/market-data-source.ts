@@ -1,0 +1,17 @@
+import type { Candle } from '@app/contracts';
+
+/**
+ * A source of CLOSED candles, in open-time order per symbol.
+ *
+ * Implemented by the CSV replay (`replay/`) and the live Binance feed (`binance/`); the service and
+ * the backtest only ever see this interface, so both run the same pipeline.
+ */
+export interface MarketDataSource {
+  /** Delivers closed candles to `onCandle` (awaited: back-pressure) until the data ends (replay) or `stop()` is called. */
+  run(onCandle: (candle: Candle) => Promise<void> | void): Promise<void>;
+  stop(): Promise<void>;
+  /** True while the feed is connected/producing (health). */
+  readonly connected: boolean;
+  /** Epoch ms when the last closed candle was delivered, or undefined. */
+  readonly lastCandleAt: number | undefined;
+}
