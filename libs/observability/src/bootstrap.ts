@@ -1,0 +1,32 @@
+import { NestFactory } from '@nestjs/core';
+import type { Type } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createLogger } from './logger';
+import { initMetrics } from './metrics';
+import { PinoNestLogger } from './nest-logger';
+
+export interface ServiceBootstrapOptions {
+  /** The `service` label and log field. */
+  service: string;
+  port: number;
+  /** Default `0.0.0.0`. */
+  host?: string;
+  logLevel?: string;
+  /** Extra set-up before listen (swagger, filters, body limits...). */
+  configure?: (app: NestFastifyApplication) => void | Promise<void>;
+}
+
+/** Every service: Fastify, JSON logs, metrics, graceful SIGTERM, then listen. */
+export async function bootstrapService(rootModule: Type<unknown>, opts: ServiceBootstrapOptions): Promise<NestFastifyApplication> {
+  const logger = createLogger(opts.service, opts.logLevel ?? 'info');
+  initMetrics(opts.service);
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, new FastifyAdapter({ bodyLimit: 64 * 1024 }), {
+    logger: new PinoNestLogger(),
+    bufferLogs: false,
+  });
+  app.enableShutdownHooks();
+  await opts.configure?.(app);
+  await app.listen(opts.port, opts.host ?? '0.0.0.0');
+  logger.info({ port: opts.port }, `${opts.service} listening on ${opts.host ?? '0.0.0.0'}:${opts.port}`);
+  return app;
+}
