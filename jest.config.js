@@ -23,6 +23,7 @@ module.exports = {
     '^@app/(contracts|redis-streams|observability|testing)$': '<rootDir>/libs/$1/src',
     '^@app/(contracts|redis-streams|observability|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
+  setupFiles: ['<rootDir>/test/setup-logging.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 30_000,

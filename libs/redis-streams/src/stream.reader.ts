@@ -84,7 +84,7 @@ export class StreamReader<T> implements Liveness {
           'STREAMS',
           stream,
           this.lastIdSeen,
-        )) as RawStreamReply;
+        ));
         this.lastOkAt = Date.now();
         this.healthy = true;
         backoff = 100;

@@ -2,7 +2,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
+import { connect } from 'node:net';
 import { freePort } from './free-port';
 import { waitFor } from './wait-for';
 
@@ -33,24 +33,7 @@ export async function startRedis(opts: TestRedisOptions = {}): Promise<TestRedis
   if (opts.appendonly) args.push('--appendfsync', 'always');
   const proc = spawn('redis-server', args, { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined);
-  try {
-    await waitFor(
-      async () => {
-        try {
-          if (probe.status !== 'ready') await probe.connect();
-          return (await probe.ping()) === 'PONG';
-        } catch {
-          probe.disconnect();
-          return false;
-        }
-      },
-      { timeoutMs: 10_000, what: `redis-server on port ${port}` },
-    );
-  } finally {
-    probe.disconnect();
-  }
+  await waitFor(() => ping(port), { timeoutMs: 10_000, what: `redis-server on port ${port}` });
   return {
     url,
     port,
@@ -65,4 +48,19 @@ export async function startRedis(opts: TestRedisOptions = {}): Promise<TestRedis
       if (!keepDir && !opts.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** One raw PING over TCP: no client library, so nothing lingers after the probe. */
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1');
+    const done = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(500, () => done(false));
+    sock.once('error', () => done(false));
+    sock.once('connect', () => sock.write('PING\r\n'));
+    sock.once('data', (d) => done(d.toString().startsWith('+PONG')));
+  });
 }
