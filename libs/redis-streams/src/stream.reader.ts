@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import type { z } from 'zod';
 import { decodeEntry, MalformedEntryError } from '@app/contracts';
 import { getLogger, type Liveness } from '@app/observability';
-import type { DecodedEntry, RawStreamReply } from './stream-entry';
+import type { DecodedEntry } from './stream-entry';
 import { InterruptibleDelay, nextBackoff } from './interruptible-delay';
 import { entriesHandled, handlerErrors, malformedEntries, readErrors } from './stream-metrics';
 
