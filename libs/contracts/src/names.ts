@@ -37,12 +37,18 @@ export const QUEUES = {
 export const KEYS = {
   /** Hash: signal id → ISO time of its acknowledgement. */
   acks: 'signals:acks',
-  /** Hash: position id → JSON of the position (open and closed). */
+  /** Hash: position id → JSON of the position's latest event (`opened`, then `closed`). */
   positions: 'positions:state',
   /** Set: ids of open positions. */
   openPositions: 'positions:open',
   /** Hash: symbol → id of its open position (at most one per symbol). */
   openBySymbol: 'positions:by-symbol',
+  /** Hash: symbol → highest signal id that reached the position-closer (late, older signals open nothing). */
+  signalCursorBySymbol: 'positions:signal-cursor',
+  /** Hash: symbol → JSON {price, time} of the newest candle close: max-hold and manual closes exit there. */
+  lastPrice: 'positions:last-price',
+  /** String: id of the last `market` entry the position-closers evaluated; a restart resumes after it. */
+  marketCursor: 'positions:market-cursor',
 } as const;
 
 /** Approximate MAXLEN caps for XADD ~. */

@@ -24,6 +24,11 @@ const PositionBase = z.object({
   opened_at: z.string(),
   /** Fused-signal strategies that agreed, for performance by strategy. */
   strategies: z.array(z.string()).default([]),
+  /**
+   * Market time (epoch ms, the signal candle's open time) the position starts from: only candles
+   * that open after it can touch its stop or target.
+   */
+  market_time_ms: z.number().int().nonnegative().optional(),
 });
 
 export const PositionOpenedEventSchema = PositionBase.extend({ type: z.literal('opened') });
@@ -58,6 +63,14 @@ export const CloseRequestSchema = z.object({
   requested_at: z.string(),
 });
 export type CloseRequest = z.infer<typeof CloseRequestSchema>;
+
+/** Job on the manual-close queue (gateway → position-closer). */
+export const ManualCloseJobSchema = z.object({
+  request_id: z.string().min(1),
+  position_id: z.string().min(1),
+  requested_at: z.string(),
+});
+export type ManualCloseJob = z.infer<typeof ManualCloseJobSchema>;
 
 /** An acknowledgement, as published on the `signal-acks` stream. */
 export const AckEventSchema = z.object({
