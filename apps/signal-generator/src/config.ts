@@ -1,0 +1,224 @@
+import { z } from 'zod';
+import { formatZodError } from '@app/contracts';
+import { registerSecret } from '@app/observability';
+import { redisConfigFromEnv, redisEnvSchema, RedisConfig } from '@app/redis-streams';
+import type { ConsensusOptions } from './fusion/consensus';
+import { timeframeMs } from './market-data/timeframe';
+import { parseReplaySpeed, ReplaySpeed } from './market-data/replay/replay-speed';
+import type { SignalPipelineOptions } from './pipeline/signal-pipeline';
+import type { RiskParams } from './risk/risk-params';
+import { DEFAULT_RISK_PARAMS } from './risk/risk-params';
+import { STRATEGY_NAMES } from './strategies/strategy-set';
+import { DEFAULT_STRATEGY_PARAMS, StrategyParams } from './strategies/strategy-params';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const num = (min: number, max: number) => z.coerce.number().finite().min(min).max(max);
+const list = (re: RegExp, what: string) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(re, `each entry must be ${what}`)).min(1, 'must list at least one entry'));
+
+const S = DEFAULT_STRATEGY_PARAMS;
+const R = DEFAULT_RISK_PARAMS;
+
+/** The sample shipped in `data/`; relative paths resolve against the working directory (the repo root). */
+export const DEFAULT_REPLAY_FILES = 'data/BTCUSDT-1m-2025-05-06.csv,data/ETHUSDT-1m-2025-05-06.csv';
+
+/** Every setting of the signal-generator; the only place that reads `process.env` for it. */
+export const generatorEnvSchema = redisEnvSchema.extend({
+  /** Port of /metrics and /health. */
+  PORT: int(0, 65535).default(9100),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SYMBOLS: list(/^[A-Z0-9]{2,20}$/, 'an upper-case symbol like BTCUSDT').default(['BTCUSDT', 'ETHUSDT']),
+  TIMEFRAME: z.string().refine((t) => safe(() => timeframeMs(t)), 'TIMEFRAME must look like 1m, 5m or 1h').default('1m'),
+  MARKET_SOURCE: z.enum(['replay', 'binance']).default('replay'),
+  REPLAY_FILES: list(/\.csv$/i, 'a .csv path').default(DEFAULT_REPLAY_FILES.split(',')),
+  /**
+   * x1 is real time. The default x60 (a 1m candle a second) with a warm-up shows signals within
+   * a minute of start on the sample; `max` replays as fast as the pipeline goes.
+   */
+  REPLAY_SPEED: z
+    .string()
+    .default('x60')
+    .transform((s, ctx) => {
+      try {
+        return parseReplaySpeed(s);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Candles per symbol replayed unpaced and unpublished at start, to warm the indicators. */
+  REPLAY_WARMUP_CANDLES: int(0, 1_000_000).default(120),
+  /** `skip`: a bad CSV row is logged (file:line) and counted; `fail`: the replay stops at it. */
+  REPLAY_BAD_ROWS: z.enum(['skip', 'fail']).default('skip'),
+  /** `BTCUSDT:0.1,ETHUSDT:0.01`; a symbol not listed gets its tick from the exchange (live) or the data (replay). */
+  TICK_SIZES: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      const out: Record<string, number> = {};
+      for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const m = /^([A-Z0-9]{2,20}):(\d+(?:\.\d+)?(?:e-\d+)?)$/.exec(part);
+        if (!m || !(Number(m[2]) > 0)) {
+          ctx.addIssue({ code: 'custom', message: `'${part}' is not SYMBOL:tick (e.g. BTCUSDT:0.1)` });
+          return z.NEVER;
+        }
+        out[m[1]] = Number(m[2]);
+      }
+      return out;
+    }),
+  /** Seconds without a candle after which the feed counts as stalled (health down). */
+  FEED_STALE_SECONDS: int(1, 86_400).default(180),
+  BINANCE_WS_BASE_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').default('wss://fstream.binance.com/market'),
+  BINANCE_REST_BASE_URL: z.string().regex(/^https?:\/\//, 'must be an http(s):// URL').default('https://fapi.binance.com'),
+
+  STRATEGIES: list(/^[a-z_]+$/, 'a strategy name').default([...STRATEGY_NAMES]),
+  STRATEGY_NAME: z.string().min(1).max(100).default('ConsensusScalping'),
+  MIN_STRATEGIES_AGREE: int(1, 50).default(3),
+  MIN_CONFIDENCE: num(0, 100).default(60),
+  COOLDOWN_SECONDS: int(0, 86_400).default(900),
+  MIN_RR: num(0.1, 20).default(R.minRr),
+  LEVERAGE: int(1, 125).default(R.leverage),
+  MAX_LEVERAGE: int(1, 125).default(R.maxLeverage),
+  SL_ATR_MULT: num(0.01, 100).default(R.slAtrMult),
+  TP_ATR_MULT: num(0.01, 100).default(R.tpAtrMult),
+  ATR_PERIOD: int(2, 500).default(R.atrPeriod),
+  SL_MIN_PCT: num(0, 50).default(R.slMinPct),
+  SL_MAX_PCT: num(0.001, 50).default(R.slMaxPct),
+  TP_MIN_PCT: num(0, 100).default(R.tpMinPct),
+  TP_MAX_PCT: num(0.001, 100).default(R.tpMaxPct),
+
+  EMA_FAST: int(2, 500).default(S.emaFast),
+  EMA_SLOW: int(2, 1000).default(S.emaSlow),
+  EMA_HOLD_CANDLES: int(1, 100).default(S.emaHoldCandles),
+  RSI_PERIOD: int(2, 500).default(S.rsiPeriod),
+  RSI_OVERSOLD: num(0, 100).default(S.rsiOversold),
+  RSI_OVERBOUGHT: num(0, 100).default(S.rsiOverbought),
+  BB_PERIOD: int(2, 500).default(S.bbPeriod),
+  BB_STDDEV: num(0.1, 10).default(S.bbStdDev),
+  MACD_FAST: int(2, 500).default(S.macdFast),
+  MACD_SLOW: int(2, 1000).default(S.macdSlow),
+  MACD_SIGNAL: int(2, 500).default(S.macdSignal),
+  VWAP_DEVIATION_PCT: num(0.001, 50).default(S.vwapDeviationPct),
+  VWAP_MIN_CANDLES: int(1, 10_000).default(S.vwapMinCandles),
+  STOCH_K: int(2, 500).default(S.stochK),
+  STOCH_SLOWING: int(1, 100).default(S.stochSlowing),
+  STOCH_D: int(1, 100).default(S.stochD),
+  STOCH_ZONE: num(1, 49).default(S.stochZone),
+  VOLUME_PERIOD: int(2, 1000).default(S.volumePeriod),
+  VOLUME_SPIKE_MULT: num(1, 100).default(S.volumeSpikeMult),
+  VOLUME_MIN_IMBALANCE: num(0, 1).default(S.volumeMinImbalance),
+});
+
+type Env = z.infer<typeof generatorEnvSchema>;
+
+export interface GeneratorConfig {
+  port: number;
+  host: string;
+  logLevel: string;
+  redis: RedisConfig;
+  symbols: string[];
+  timeframe: string;
+  marketSource: 'replay' | 'binance';
+  replay: { files: string[]; speed: ReplaySpeed; warmupCandles: number; badRows: 'skip' | 'fail' };
+  tickSizes: Record<string, number>;
+  feedStaleMs: number;
+  binance: { wsBaseUrl: string; restBaseUrl: string };
+  /** Everything the pipeline needs except the clock and tick lookup, which the caller wires. */
+  pipeline: Omit<SignalPipelineOptions, 'clock' | 'tickSize'>;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment; the error names every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): GeneratorConfig {
+  const parsed = generatorEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);
+  const e = parsed.data;
+  const problems = crossChecks(e);
+  if (problems.length) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  registerRedisPassword(e.REDIS_URL);
+  return toConfig(e);
+}
+
+function crossChecks(e: Env): string[] {
+  const p: string[] = [];
+  const unknown = e.STRATEGIES.filter((s) => !STRATEGY_NAMES.includes(s));
+  if (unknown.length) p.push(`STRATEGIES: unknown ${unknown.join(', ')} (known: ${STRATEGY_NAMES.join(', ')})`);
+  if (e.MIN_STRATEGIES_AGREE > e.STRATEGIES.length) p.push(`MIN_STRATEGIES_AGREE: ${e.MIN_STRATEGIES_AGREE} is more than the ${e.STRATEGIES.length} strategies enabled`);
+  if (e.EMA_FAST >= e.EMA_SLOW) p.push('EMA_FAST: must be below EMA_SLOW');
+  if (e.MACD_FAST >= e.MACD_SLOW) p.push('MACD_FAST: must be below MACD_SLOW');
+  if (e.RSI_OVERSOLD >= e.RSI_OVERBOUGHT) p.push('RSI_OVERSOLD: must be below RSI_OVERBOUGHT');
+  if (e.SL_MIN_PCT > e.SL_MAX_PCT) p.push('SL_MIN_PCT: must not exceed SL_MAX_PCT');
+  if (e.TP_MIN_PCT > e.TP_MAX_PCT) p.push('TP_MIN_PCT: must not exceed TP_MAX_PCT');
+  if (e.LEVERAGE > e.MAX_LEVERAGE) p.push(`LEVERAGE: ${e.LEVERAGE} exceeds MAX_LEVERAGE ${e.MAX_LEVERAGE}`);
+  return p;
+}
+
+function toConfig(e: Env): GeneratorConfig {
+  const strategyParams: StrategyParams = {
+    emaFast: e.EMA_FAST, emaSlow: e.EMA_SLOW, emaHoldCandles: e.EMA_HOLD_CANDLES,
+    rsiPeriod: e.RSI_PERIOD, rsiOversold: e.RSI_OVERSOLD, rsiOverbought: e.RSI_OVERBOUGHT,
+    bbPeriod: e.BB_PERIOD, bbStdDev: e.BB_STDDEV,
+    macdFast: e.MACD_FAST, macdSlow: e.MACD_SLOW, macdSignal: e.MACD_SIGNAL,
+    vwapDeviationPct: e.VWAP_DEVIATION_PCT, vwapMinCandles: e.VWAP_MIN_CANDLES,
+    stochK: e.STOCH_K, stochSlowing: e.STOCH_SLOWING, stochD: e.STOCH_D, stochZone: e.STOCH_ZONE,
+    volumePeriod: e.VOLUME_PERIOD, volumeSpikeMult: e.VOLUME_SPIKE_MULT, volumeMinImbalance: e.VOLUME_MIN_IMBALANCE,
+  };
+  const risk: RiskParams = {
+    slAtrMult: e.SL_ATR_MULT, tpAtrMult: e.TP_ATR_MULT, atrPeriod: e.ATR_PERIOD,
+    slMinPct: e.SL_MIN_PCT, slMaxPct: e.SL_MAX_PCT, tpMinPct: e.TP_MIN_PCT, tpMaxPct: e.TP_MAX_PCT,
+    minRr: e.MIN_RR, leverage: e.LEVERAGE, maxLeverage: e.MAX_LEVERAGE,
+  };
+  const consensus: ConsensusOptions = { minStrategiesAgree: e.MIN_STRATEGIES_AGREE, minConfidence: e.MIN_CONFIDENCE };
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    redis: redisConfigFromEnv(e),
+    symbols: e.SYMBOLS,
+    timeframe: e.TIMEFRAME,
+    marketSource: e.MARKET_SOURCE,
+    replay: { files: e.REPLAY_FILES, speed: e.REPLAY_SPEED, warmupCandles: e.REPLAY_WARMUP_CANDLES, badRows: e.REPLAY_BAD_ROWS },
+    tickSizes: e.TICK_SIZES,
+    feedStaleMs: e.FEED_STALE_SECONDS * 1000,
+    binance: { wsBaseUrl: e.BINANCE_WS_BASE_URL, restBaseUrl: e.BINANCE_REST_BASE_URL },
+    pipeline: {
+      strategies: e.STRATEGIES,
+      strategyParams,
+      risk,
+      consensus,
+      cooldownMs: e.COOLDOWN_SECONDS * 1000,
+      strategyName: e.STRATEGY_NAME,
+    },
+  };
+}
+
+function safe(f: () => unknown): boolean {
+  try {
+    f();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function registerRedisPassword(url: string): void {
+  try {
+    const password = new URL(url).password;
+    if (password) {
+      registerSecret(password);
+      registerSecret(decodeURIComponent(password));
+    }
+  } catch {
+    // The schema already checked the scheme; an unparsable rest fails later with a clear Redis error.
+  }
+}

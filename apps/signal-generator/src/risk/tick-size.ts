@@ -1,0 +1,49 @@
+/** Decimal places of a tick (0.1 → 1, 0.0005 → 4, 1 → 0); ticks come as decimal fractions. */
+export function tickDecimals(tick: number): number {
+  return Math.min(decimalsOf(tick), 12);
+}
+
+/** Decimal places in the shortest representation of a number (95478.1 → 1, 1e-7 → 7). */
+export function decimalsOf(x: number): number {
+  const s = String(x);
+  const e = /e-(\d+)$/.exec(s);
+  if (e) {
+    const mantissa = s.slice(0, e.index);
+    const dot = mantissa.indexOf('.');
+    return Number(e[1]) + (dot === -1 ? 0 : mantissa.length - dot - 1);
+  }
+  const dot = s.indexOf('.');
+  return dot === -1 ? 0 : s.length - dot - 1;
+}
+
+/**
+ * Rounds a price to a multiple of `tick`, in the direction asked. Works in integer tick counts
+ * and prints with the tick's decimals, so 0.1-tick prices never come out as 95478.10000000001.
+ */
+export function roundToTick(price: number, tick: number, mode: 'down' | 'up' | 'nearest'): number {
+  const ticks = price / tick;
+  // A price already on the grid can sit a hair off it in floating point: snap before floor/ceil.
+  const snapped = Math.abs(ticks - Math.round(ticks)) < 1e-7 ? Math.round(ticks) : ticks;
+  const n = mode === 'down' ? Math.floor(snapped) : mode === 'up' ? Math.ceil(snapped) : Math.round(snapped);
+  return Number((n * tick).toFixed(tickDecimals(tick)));
+}
+
+/**
+ * Infers each symbol's tick from the prices it has seen: 10^-(most decimals seen). Used in replay
+ * when no tick is configured; a symbol's first candles may show fewer decimals than the tick
+ * (95478.0 prints as 95478), so the estimate only ever gets finer.
+ */
+export class TickInference {
+  private readonly decimals = new Map<string, number>();
+
+  observe(symbol: string, ...prices: number[]): void {
+    let d = this.decimals.get(symbol) ?? 0;
+    for (const p of prices) d = Math.max(d, Math.min(decimalsOf(p), 8));
+    this.decimals.set(symbol, d);
+  }
+
+  tick(symbol: string): number | undefined {
+    const d = this.decimals.get(symbol);
+    return d === undefined ? undefined : Number((10 ** -d).toFixed(d));
+  }
+}
