@@ -1,0 +1,22 @@
+import type { Signal } from '@app/contracts';
+
+export type SignalState = 'active' | 'acknowledged' | 'expired' | 'superseded';
+
+/** One signal as the gateway holds it. Read-only outside the projection. */
+export interface SignalRecord {
+  readonly signal: Signal;
+  /** When Redis stored the entry (the stream id's time): the same on every replica, so TTLs agree. */
+  readonly storedAtMs: number;
+  readonly expiresAtMs: number;
+  readonly state: SignalState;
+  readonly acknowledgedAt: string | null;
+  /** The item JSON of `/api/signals` and SSE `signal` events, serialised once. */
+  readonly json: string;
+  /** The item JSON of `/api/signals/history` (the signal plus state), re-serialised on state change. */
+  readonly historyJson: string;
+}
+
+/** `/api/signals/history` item: the signal, its state, and when it was acknowledged. */
+export function historyItemJson(signal: Signal, state: SignalState, acknowledgedAt: string | null): string {
+  return JSON.stringify({ ...signal, state, acknowledged_at: acknowledgedAt });
+}
