@@ -1,0 +1,10 @@
+export * from './binance-futures.source';
+export * from './binance-futures.options';
+export * from './binance.config';
+export * from './binance-rest.client';
+export * from './binance-rest.error';
+export * from './binance-feed.metrics';
+export * from './exchange-info';
+export * from './agg-trade.parser';
+export * from './feed-logger';
+export { DEFAULT_REST_BASE_URL, DEFAULT_WS_BASE_URL } from './binance-endpoints';

@@ -1,0 +1,12 @@
+/**
+ * `Retry-After` in milliseconds: delay-seconds (what Binance sends with 429/418) or an HTTP date.
+ * Undefined when absent or unreadable.
+ */
+export function parseRetryAfterMs(header: string | null, now: number = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
