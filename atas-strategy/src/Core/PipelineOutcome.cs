@@ -1,0 +1,43 @@
+namespace AtasSignalStrategy.Core
+{
+    public enum PipelineOutcome
+    {
+        /// <summary>For another instrument: left alone (another chart may trade it).</summary>
+        OtherSymbol,
+        /// <summary>Seen before (now or in an earlier run).</summary>
+        Duplicate,
+        /// <summary>Malformed or with a stop/target on the wrong side.</summary>
+        Invalid,
+        /// <summary>Older than MaxSignalAgeSeconds (or dated in the future).</summary>
+        Stale,
+        /// <summary>The executor cannot send orders yet; the signal is looked at again later.</summary>
+        NotReady,
+        /// <summary>The dedupe file could not be written, so nothing was traded.</summary>
+        StoreError,
+        Executed,
+        Alerted,
+        Skipped,
+        Failed,
+    }
+
+    public sealed class PipelineResult
+    {
+        public PipelineResult(PipelineOutcome outcome, string message, AckResult ack = null)
+        {
+            Outcome = outcome;
+            Message = message;
+            Ack = ack;
+        }
+
+        public PipelineOutcome Outcome { get; private set; }
+        public string Message { get; private set; }
+
+        /// <summary>The acknowledgement attempt, for <see cref="PipelineOutcome.Executed"/>.</summary>
+        public AckResult Ack { get; private set; }
+
+        public override string ToString()
+        {
+            return Outcome + (Message != null ? ": " + Message : "");
+        }
+    }
+}

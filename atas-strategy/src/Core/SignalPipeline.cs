@@ -1,0 +1,215 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace AtasSignalStrategy.Core
+{
+    /// <summary>
+    /// The path of every signal, however it arrived (poll or push): instrument filter, dedupe,
+    /// validation, age, claim, execution, acknowledgement. One signal at a time, so a signal
+    /// delivered by both the poll and the push stream is executed once.
+    /// </summary>
+    public sealed class SignalPipeline
+    {
+        private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+        private readonly Func<string, bool> _isOurSymbol;
+        private readonly int _maxAgeSeconds;
+        private readonly DedupeStore _store;
+        private readonly ISignalExecutor _executor;
+        private readonly AckSender _ack;
+        private readonly Func<DateTime> _utcNow;
+        private readonly NoticeHandler _notice;
+        private readonly Dictionary<string, DateTime> _ackRetryAt = new Dictionary<string, DateTime>();
+        private readonly Dictionary<string, int> _ackRetries = new Dictionary<string, int>();
+
+        /// <param name="isOurSymbol">True for signal symbols of this chart (see <see cref="SymbolMap"/>).</param>
+        /// <param name="maxAgeSeconds">MaxSignalAgeSeconds; at least 1.</param>
+        /// <param name="utcNow">Clock; default DateTime.UtcNow.</param>
+        public SignalPipeline(Func<string, bool> isOurSymbol, int maxAgeSeconds, DedupeStore store, ISignalExecutor executor,
+                              AckSender ack, NoticeHandler notice, Func<DateTime> utcNow = null)
+        {
+            if (isOurSymbol == null || store == null || executor == null || ack == null) throw new ArgumentNullException();
+            if (maxAgeSeconds < 1) throw new ArgumentOutOfRangeException("maxAgeSeconds", "max signal age must be at least 1 s");
+            _isOurSymbol = isOurSymbol;
+            _maxAgeSeconds = maxAgeSeconds;
+            _store = store;
+            _executor = executor;
+            _ack = ack;
+            _notice = notice ?? ((l, k, m) => { });
+            _utcNow = utcNow ?? (() => DateTime.UtcNow);
+        }
+
+        /// <summary>Processes signals oldest first (by stream id).</summary>
+        public async Task<List<PipelineResult>> ProcessBatchAsync(IEnumerable<SignalDto> signals, CancellationToken ct)
+        {
+            var results = new List<PipelineResult>();
+            var ordered = signals.Where(s => s != null)
+                                 .OrderBy(s => s.Id ?? "", Comparer<string>.Create(StreamId.CompareText))
+                                 .ThenBy(s => s.Timestamp ?? "", StringComparer.Ordinal);
+            foreach (var signal in ordered) results.Add(await ProcessAsync(signal, ct).ConfigureAwait(false));
+            return results;
+        }
+
+        public async Task<PipelineResult> ProcessAsync(SignalDto signal, CancellationToken ct)
+        {
+            await _gate.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                return await ProcessLockedAsync(signal, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        private async Task<PipelineResult> ProcessLockedAsync(SignalDto signal, CancellationToken ct)
+        {
+            if (!_isOurSymbol(signal.Symbol)) return new PipelineResult(PipelineOutcome.OtherSymbol, signal.Symbol + " is not this chart's instrument");
+            var key = signal.DedupeKey;
+            if (_store.IsKnown(key)) return new PipelineResult(PipelineOutcome.Duplicate, "already handled (" + (_store.GetState(key) ?? "before the dedupe floor") + ")");
+
+            var invalid = SignalValidator.Validate(signal);
+            if (invalid != null) return Reject(signal, PipelineOutcome.Invalid, invalid);
+            var stale = SignalAge.Check(signal.Timestamp, _utcNow(), _maxAgeSeconds);
+            if (stale != null) return Reject(signal, PipelineOutcome.Stale, stale);
+
+            var notReady = _executor.NotReadyReason();
+            if (notReady != null) return new PipelineResult(PipelineOutcome.NotReady, notReady);
+
+            bool claimed;
+            try
+            {
+                claimed = _store.TryClaim(signal);
+            }
+            catch (Exception ex)
+            {
+                var msg = "signal " + signal + " NOT traded: the dedupe file " + _store.Path + " cannot be written (" + ex.Message + ")";
+                _notice(NoticeLevel.Warning, "store", msg);
+                return new PipelineResult(PipelineOutcome.StoreError, msg);
+            }
+            if (!claimed) return new PipelineResult(PipelineOutcome.Duplicate, "already handled");
+
+            ExecutionResult result;
+            try
+            {
+                result = await _executor.ExecuteAsync(signal, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped mid-execution: the claim stays, so the signal is never retried blindly.
+                TrySetState(key, SignalStates.Failed);
+                throw;
+            }
+            catch (Exception ex)
+            {
+                result = ExecutionResult.Failed("unexpected error: " + ex.Message);
+            }
+            return await FinishAsync(signal, result, ct).ConfigureAwait(false);
+        }
+
+        private async Task<PipelineResult> FinishAsync(SignalDto signal, ExecutionResult result, CancellationToken ct)
+        {
+            var key = signal.DedupeKey;
+            switch (result.Kind)
+            {
+                case ExecutionKind.AlertOnly:
+                    TrySetState(key, SignalStates.Alerted);
+                    return new PipelineResult(PipelineOutcome.Alerted, result.Message);
+                case ExecutionKind.Skipped:
+                    TrySetState(key, SignalStates.Skipped);
+                    _notice(NoticeLevel.Info, "skipped", "signal " + signal + " skipped: " + result.Message);
+                    return new PipelineResult(PipelineOutcome.Skipped, result.Message);
+                case ExecutionKind.Failed:
+                    TrySetState(key, SignalStates.Failed);
+                    _notice(NoticeLevel.Warning, "failed:" + key, "signal " + signal + " failed: " + result.Message);
+                    return new PipelineResult(PipelineOutcome.Failed, result.Message);
+            }
+            TrySetState(key, SignalStates.Executed);
+            var ack = await AcknowledgeAsync(signal, ct).ConfigureAwait(false);
+            return new PipelineResult(PipelineOutcome.Executed, result.Message, ack);
+        }
+
+        /// <summary>
+        /// Retries acknowledgements still owed (executed, not acknowledged: the gateway was down,
+        /// or the strategy restarted before it answered), each on its own backoff up to 60 s.
+        /// </summary>
+        public async Task RetryPendingAcksAsync(CancellationToken ct)
+        {
+            await _gate.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                var now = _utcNow();
+                foreach (var entry in _store.WithState(SignalStates.Executed))
+                {
+                    DateTime due;
+                    if (_ackRetryAt.TryGetValue(entry.Key, out due) && now < due) continue;
+                    var signal = new SignalDto { Timestamp = entry.Timestamp, Symbol = entry.Symbol };
+                    if (!entry.Key.StartsWith("ts:", StringComparison.Ordinal)) signal.Id = entry.Key;
+                    await AcknowledgeAsync(signal, ct).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        /// <summary>Acknowledgements still owed.</summary>
+        public int PendingAcks { get { return _store.WithState(SignalStates.Executed).Count; } }
+
+        private async Task<AckResult> AcknowledgeAsync(SignalDto signal, CancellationToken ct)
+        {
+            var key = signal.DedupeKey;
+            var ack = await _ack.SendAsync(signal, ct).ConfigureAwait(false);
+            if (ack.Ok)
+            {
+                _ackRetryAt.Remove(key);
+                _ackRetries.Remove(key);
+                TrySetState(key, SignalStates.Acked);
+            }
+            else if (ack.Permanent)
+            {
+                TrySetState(key, SignalStates.AckFailed);
+                _notice(NoticeLevel.Warning, "ack", "the gateway refused the acknowledgement of " + signal + ": " + ack.Error);
+            }
+            else
+            {
+                int retries;
+                _ackRetries.TryGetValue(key, out retries);
+                _ackRetries[key] = ++retries;
+                _ackRetryAt[key] = _utcNow() + TimeSpan.FromSeconds(Math.Min(60, 5 * Math.Pow(2, Math.Min(retries - 1, 4))));
+                _notice(NoticeLevel.Warning, "ack", "acknowledgement of " + signal + " failed after " + ack.Attempts + " tries, will retry: " + ack.Error);
+            }
+            return ack;
+        }
+
+        private PipelineResult Reject(SignalDto signal, PipelineOutcome outcome, string reason)
+        {
+            try
+            {
+                _store.TryRecord(signal, SignalStates.Rejected);
+            }
+            catch (Exception)
+            {
+                // Not remembered: it is rejected again next time, which is harmless.
+            }
+            _notice(NoticeLevel.Warning, "rejected:" + signal.DedupeKey, "signal " + signal + " ignored: " + reason);
+            return new PipelineResult(outcome, reason);
+        }
+
+        private void TrySetState(string key, string state)
+        {
+            try
+            {
+                _store.SetState(key, state);
+            }
+            catch (Exception ex)
+            {
+                _notice(NoticeLevel.Warning, "store", "the dedupe file " + _store.Path + " cannot be written: " + ex.Message);
+            }
+        }
+    }
+}
