@@ -25,6 +25,6 @@ export async function* mergeCandles(inputs: AsyncIterator<Candle>[]): AsyncGener
       heads[best] = next.done ? undefined : next.value;
     }
   } finally {
-    await Promise.all(inputs.map((it) => it.return?.(undefined)));
+    for (const it of inputs) await it.return?.(undefined);
   }
 }

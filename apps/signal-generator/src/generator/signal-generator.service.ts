@@ -1,0 +1,101 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { Candle, MicrosClock } from '@app/contracts';
+import { getLogger } from '@app/observability';
+import type { GeneratorConfig } from '../config';
+import { FeedLiveness } from '../health/feed.health';
+import type { MarketData } from '../market-data/market-data.factory';
+import { generatorMetrics as m } from '../metrics/generator.metrics';
+import { SignalPipeline } from '../pipeline/signal-pipeline';
+import { CandlePublisher } from '../publishing/candle.publisher';
+import { SignalPublisher } from '../publishing/signal.publisher';
+import { GENERATOR_CONFIG, GENERATOR_REDIS, MARKET_DATA_SOURCE } from '../tokens';
+
+/**
+ * Feed → pipeline → streams. Each closed candle goes to `market`, then through the pipeline; a
+ * signal it yields is stamped (MicrosClock: publish time, not candle time) and written to
+ * `signals`. In replay, the first REPLAY_WARMUP_CANDLES per symbol only warm the indicators.
+ */
+@Injectable()
+export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
+  readonly feed: FeedLiveness;
+  private readonly log = getLogger('signal-generator');
+  private readonly pipeline: SignalPipeline;
+  private readonly seen = new Map<string, number>();
+  private running: Promise<void> | undefined;
+  private gaugeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(GENERATOR_CONFIG) private readonly cfg: GeneratorConfig,
+    @Inject(GENERATOR_REDIS) private readonly redis: Redis,
+    @Inject(MARKET_DATA_SOURCE) private readonly market: MarketData,
+    private readonly signals: SignalPublisher,
+    private readonly candles: CandlePublisher,
+  ) {
+    this.feed = new FeedLiveness(market.source, cfg.feedStaleMs);
+    this.pipeline = new SignalPipeline({
+      ...cfg.pipeline,
+      clock: new MicrosClock(),
+      tickSize: (s) => cfg.tickSizes[s] ?? market.tickSize(s),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.signals.ensureGroups();
+    this.gaugeTimer = setInterval(() => this.updateGauges(), 1000).unref();
+    this.feed.state = 'running';
+    this.log.info({ source: this.cfg.marketSource, symbols: this.cfg.symbols, strategies: this.cfg.pipeline.strategies }, 'market feed starting');
+    this.running = this.market.source.run((c) => this.onCandle(c)).then(
+      () => {
+        this.feed.state = 'finished';
+        this.log.info({ candles: [...this.seen] }, 'market feed ended');
+      },
+      (err: unknown) => {
+        this.feed.state = 'failed';
+        this.feed.error = err instanceof Error ? err.message : String(err);
+        this.log.error({ err: this.feed.error }, 'market feed failed');
+      },
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.signals.close();
+    this.candles.close();
+    await this.market.source.stop();
+    await this.running;
+    if (this.gaugeTimer) clearInterval(this.gaugeTimer);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private async onCandle(candle: Candle): Promise<void> {
+    const deliveredAt = Date.now();
+    const n = (this.seen.get(candle.symbol) ?? 0) + 1;
+    this.seen.set(candle.symbol, n);
+    const warmup = this.cfg.marketSource === 'replay' && n <= this.cfg.replay.warmupCandles;
+    m.candles.inc({ symbol: candle.symbol });
+    // The candle before any signal it causes: a position-closer must not judge a new position
+    // on the very candle it was entered at the close of.
+    if (!warmup) await this.candles.publish(candle);
+    const r = this.pipeline.process(candle);
+    for (const v of r.votes) m.votes.inc({ strategy: v.strategy, direction: v.direction });
+    if (!r.signal || warmup) return;
+    const id = await this.signals.publish(r.signal);
+    if (id === undefined) return;
+    const closedAt = this.cfg.marketSource === 'replay' ? deliveredAt : candle.close_time + 1;
+    m.latency.observe(Math.max(0, Date.now() - closedAt) / 1000);
+    m.signals.inc({ symbol: r.signal.symbol, direction: r.signal.direction });
+    const md = r.signal.metadata;
+    this.log.info(
+      { id, symbol: r.signal.symbol, direction: r.signal.direction, entry: r.signal.entry_price, sl: r.signal.stop_loss, tp: r.signal.take_profit, agree: md.strategies_agree, confidence: md.consensus_confidence, candle_time: md.candle_time },
+      'signal published',
+    );
+  }
+
+  private updateGauges(): void {
+    m.feedConnected.set(this.market.source.connected ? 1 : 0);
+    m.lastCandleAge.set(this.feed.ageSeconds());
+  }
+}

@@ -1,0 +1,43 @@
+import type { Liveness } from '@app/observability';
+import type { MarketDataSource } from '../market-data/market-data-source';
+
+export type FeedState = 'starting' | 'running' | 'finished' | 'failed';
+
+/**
+ * Liveness of the market feed: up while connected and a candle arrived within `staleMs` (or,
+ * before the first candle, within `staleMs` of start); up after a replay has played to its end
+ * (nothing is wrong, there is just no more data); down when it failed or stalled.
+ */
+export class FeedLiveness implements Liveness {
+  state: FeedState = 'starting';
+  error: string | undefined;
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly source: MarketDataSource,
+    private readonly staleMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.startedAt = now();
+  }
+
+  /** Seconds since the last candle (or since start when none yet). */
+  ageSeconds(): number {
+    return (this.now() - (this.source.lastCandleAt ?? this.startedAt)) / 1000;
+  }
+
+  isLive(): boolean {
+    if (this.state === 'finished') return true;
+    if (this.state === 'failed') return false;
+    return this.source.connected || this.state === 'starting' ? this.ageSeconds() * 1000 <= this.staleMs : false;
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      state: this.state,
+      connected: this.source.connected,
+      last_candle_age_seconds: Math.round(this.ageSeconds() * 10) / 10,
+      ...(this.error ? { error: this.error } : {}),
+    };
+  }
+}

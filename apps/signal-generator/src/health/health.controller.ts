@@ -1,0 +1,24 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import type Redis from 'ioredis';
+import { LivenessHealthIndicator, RedisHealthIndicator } from '@app/observability';
+import { SignalGeneratorService } from '../generator/signal-generator.service';
+import { GENERATOR_REDIS } from '../tokens';
+
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly redisHealth: RedisHealthIndicator,
+    private readonly liveness: LivenessHealthIndicator,
+    private readonly generator: SignalGeneratorService,
+    @Inject(GENERATOR_REDIS) private readonly redis: Redis,
+  ) {}
+
+  /** 200 when Redis answers and the feed is live; 503 naming the failing part otherwise. */
+  @Get('health')
+  @HealthCheck()
+  check() {
+    return this.health.check([() => this.redisHealth.check('redis', this.redis), () => this.liveness.check('feed', this.generator.feed)]);
+  }
+}

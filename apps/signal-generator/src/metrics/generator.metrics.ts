@@ -1,0 +1,16 @@
+import { counter, gauge, histogram } from '@app/observability';
+
+/** The signal-generator's own series (declared get-or-create, see @app/observability). */
+export const generatorMetrics = {
+  candles: counter({ name: 'signal_generator_candles_total', help: 'Closed candles processed', labelNames: ['symbol'] as const }),
+  signals: counter({ name: 'signal_generator_signals_total', help: 'Signals published to the signals stream', labelNames: ['symbol', 'direction'] as const }),
+  votes: counter({ name: 'signal_generator_votes_total', help: 'Strategy votes, NONE included', labelNames: ['strategy', 'direction'] as const }),
+  latency: histogram({
+    name: 'signal_generator_candle_to_signal_seconds',
+    help: 'From candle close (live) or its delivery by the replay to the signal being on the stream',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  }),
+  badRows: counter({ name: 'signal_generator_replay_bad_rows_total', help: 'Replay CSV rows skipped as invalid' }),
+  feedConnected: gauge({ name: 'signal_generator_feed_connected', help: '1 while the market feed is connected/producing' }),
+  lastCandleAge: gauge({ name: 'signal_generator_last_candle_age_seconds', help: 'Seconds since the feed last delivered a closed candle' }),
+};

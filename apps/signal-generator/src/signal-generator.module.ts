@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { ObservabilityModule } from '@app/observability';
+import { createRedis } from '@app/redis-streams';
+import { GeneratorConfig, loadConfig } from './config';
+import { SignalGeneratorService } from './generator/signal-generator.service';
+import { HealthController } from './health/health.controller';
+import { createMarketData } from './market-data/market-data.factory';
+import { CandlePublisher } from './publishing/candle.publisher';
+import { SignalPublisher } from './publishing/signal.publisher';
+import { GENERATOR_CONFIG, GENERATOR_REDIS, MARKET_DATA_SOURCE } from './tokens';
+
+@Module({
+  imports: [ObservabilityModule],
+  controllers: [HealthController],
+  providers: [
+    { provide: GENERATOR_CONFIG, useFactory: (): GeneratorConfig => loadConfig() },
+    { provide: GENERATOR_REDIS, useFactory: (cfg: GeneratorConfig) => createRedis(cfg.redis, 'signal-generator'), inject: [GENERATOR_CONFIG] },
+    { provide: MARKET_DATA_SOURCE, useFactory: createMarketData, inject: [GENERATOR_CONFIG] },
+    SignalPublisher,
+    CandlePublisher,
+    SignalGeneratorService,
+  ],
+})
+export class SignalGeneratorModule {}
