@@ -49,6 +49,11 @@ export const KEYS = {
   lastPrice: 'positions:last-price',
   /** String: id of the last `market` entry the position-closers evaluated; a restart resumes after it. */
   marketCursor: 'positions:market-cursor',
+  /**
+   * Prefix of the notifier's delivery state: per-chat outboxes, sent/failed records, send windows,
+   * chat locks, the 429 pause (layout in apps/notifier/README.md).
+   */
+  notifierDelivery: 'notifier',
 } as const;
 
 /** Approximate MAXLEN caps for XADD ~. */
