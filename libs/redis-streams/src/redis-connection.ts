@@ -1,6 +1,14 @@
 import Redis, { RedisOptions } from 'ioredis';
-import { getLogger, redactSecrets } from '@app/observability';
+import { gauge, getLogger, redactSecrets } from '@app/observability';
 import type { RedisConfig } from './redis-config';
+
+// Event-driven, so it is right between health checks; the RedisDown alert uses max per replica
+// (a replica none of whose connections is up cannot reach Redis).
+const connectionUp = gauge({
+  name: 'redis_connection_up',
+  help: '1 while this Redis connection is ready, 0 while it is down or reconnecting',
+  labelNames: ['connection'] as const,
+});
 
 /**
  * A new ioredis connection. Every blocking loop gets its own (a BLOCKed connection serves no
@@ -40,7 +48,10 @@ export function createRedis(cfg: RedisConfig, connectionName: string, extra: Red
     if (msg !== lastError) log.warn({ connection: connectionName, err: msg }, 'redis connection error');
     lastError = msg;
   });
+  connectionUp.set({ connection: connectionName }, 0);
+  client.on('close', () => connectionUp.set({ connection: connectionName }, 0));
   client.on('ready', () => {
+    connectionUp.set({ connection: connectionName }, 1);
     if (lastError) log.info({ connection: connectionName }, 'redis connection restored');
     lastError = '';
   });
