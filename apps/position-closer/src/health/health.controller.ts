@@ -1,0 +1,35 @@
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { LivenessHealthIndicator, RedisHealthIndicator } from '@app/observability';
+import { ManualCloseProcessor } from '../manual-close/manual-close.processor';
+import { CandleConsumer } from '../market/candle.consumer';
+import { MaxHoldProcessor } from '../max-hold/max-hold.processor';
+import { RedisConnections } from '../redis/redis-connections';
+import { SignalConsumer } from '../signals/signal.consumer';
+
+/** `GET /health`: 200 when Redis answers and every reader and worker runs, else 503 naming the one down. */
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly redisHealth: RedisHealthIndicator,
+    private readonly liveness: LivenessHealthIndicator,
+    private readonly connections: RedisConnections,
+    private readonly signals: SignalConsumer,
+    private readonly candles: CandleConsumer,
+    private readonly maxHold: MaxHoldProcessor,
+    private readonly manualClose: ManualCloseProcessor,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  check() {
+    return this.health.check([
+      () => this.redisHealth.check('redis', this.connections.command),
+      () => this.liveness.check('signals_consumer', this.signals),
+      () => this.liveness.check('market_reader', this.candles),
+      () => this.liveness.check('max_hold_worker', this.maxHold),
+      () => this.liveness.check('manual_close_worker', this.manualClose),
+    ]);
+  }
+}

@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EARLY_EXIT_REASONS, type CloseReason, type PositionClosedEvent } from '@app/contracts';
+import { getLogger } from '@app/observability';
+import { MaxHoldScheduler } from '../max-hold/max-hold.scheduler';
+import { CLOCK, type Clock } from '../tokens';
+import { closePosition, closeRequestFor, type OpenPosition } from './position';
+import { positionsClosed, positionsOpened, realisedR } from './position.metrics';
+import { PositionStore, type OpenOutcome } from './position.store';
+
+/** Opens and closes positions: the one place that turns a decision into state, events and metrics. */
+@Injectable()
+export class PositionCloser {
+  private readonly log = getLogger('positions');
+
+  constructor(
+    private readonly store: PositionStore,
+    private readonly maxHold: MaxHoldScheduler,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Stores and announces a new position and schedules its max-hold close. */
+  async open(position: OpenPosition): Promise<OpenOutcome> {
+    const outcome = await this.store.open(position);
+    if (outcome === 'opened') {
+      positionsOpened.inc();
+      this.log.info(
+        { position_id: position.position_id, symbol: position.symbol, direction: position.direction, entry: position.entry_price },
+        'position opened',
+      );
+    }
+    if (outcome === 'opened' || outcome === 'exists') {
+      // On `exists` (a redelivered signal) the job may be missing if a crash came between the two.
+      const state = outcome === 'opened' ? position : await this.store.get(position.position_id);
+      if (state?.type === 'opened') await this.maxHold.schedule(state);
+    }
+    return outcome;
+  }
+
+  /**
+   * Closes at `exitPrice` unless someone closed it first (another replica, an earlier candle);
+   * returns the `closed` event when this call closed it, else null.
+   */
+  async close(position: OpenPosition, reason: CloseReason, exitPrice: number): Promise<PositionClosedEvent | null> {
+    const closed = closePosition(position, reason, exitPrice, this.clock.now());
+    const request = EARLY_EXIT_REASONS.includes(reason) ? closeRequestFor(closed) : null;
+    if (!(await this.store.close(closed, request))) return null;
+    positionsClosed.inc({ reason });
+    realisedR.observe({ reason }, closed.r_multiple);
+    this.log.info(
+      { position_id: closed.position_id, symbol: closed.symbol, reason, exit: exitPrice, pnl_pct: closed.pnl_pct, r: closed.r_multiple },
+      'position closed',
+    );
+    if (reason !== 'max_hold') await this.maxHold.cancel(closed.position_id);
+    return closed;
+  }
+
+  /**
+   * Closes an open position at the symbol's last candle close (max hold, manual). Without any
+   * candle seen for the symbol the entry price is the best estimate: PnL 0.
+   */
+  async closeAtLastPrice(positionId: string, reason: CloseReason): Promise<PositionClosedEvent | null> {
+    const state = await this.store.get(positionId);
+    if (state?.type !== 'opened') return null;
+    const last = await this.store.lastPrice(state.symbol);
+    if (!last) this.log.warn({ position_id: positionId, symbol: state.symbol }, 'no price seen for the symbol; closing at entry');
+    return this.close(state, reason, last?.price ?? state.entry_price);
+  }
+}

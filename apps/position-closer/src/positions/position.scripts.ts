@@ -1,0 +1,72 @@
+/**
+ * Lua scripts behind every position state change. Each one checks and writes the state AND
+ * appends the event in one atomic step, so:
+ * - two replicas (or a redelivered signal) never open the same position twice, and exactly one
+ *   closer wins a close: a late max-hold job or a second replica's candle is a no-op;
+ * - a crash can never leave a state change without its `positions` event, or an event without
+ *   its state (no window between a write and a publish).
+ */
+
+/** Numeric comparison of two stream ids (`ms-seq`) in Lua. */
+const CMP_IDS = `
+local function cmp(a, b)
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  if am ~= bm then return am < bm and -1 or 1 end
+  if as ~= bs then return as < bs and -1 or 1 end
+  return 0
+end
+`;
+
+/**
+ * KEYS: state hash, open set, by-symbol hash, signal-cursor hash, positions stream.
+ * ARGV: id, symbol, opened event JSON, stream MAXLEN.
+ * Returns `opened`, `exists` (this id was opened before), `stale` (a newer signal for the symbol
+ * already got here) or `occupied` (another position is open for the symbol).
+ */
+export const OPEN_POSITION_LUA = `${CMP_IDS}
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 'exists' end
+local cursor = redis.call('HGET', KEYS[4], ARGV[2])
+if cursor and cmp(cursor, ARGV[1]) > 0 then return 'stale' end
+if redis.call('HEXISTS', KEYS[3], ARGV[2]) == 1 then return 'occupied' end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*', 'data', ARGV[3])
+return 'opened'
+`;
+
+/**
+ * KEYS: state hash, open set, by-symbol hash, positions stream, close-requests stream.
+ * ARGV: id, symbol, closed event JSON, close request JSON ('' for none), positions MAXLEN,
+ * close-requests MAXLEN. Returns 1 when this call closed the position, 0 when it was not open.
+ */
+export const CLOSE_POSITION_LUA = `
+if redis.call('SREM', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+if redis.call('HGET', KEYS[3], ARGV[2]) == ARGV[1] then redis.call('HDEL', KEYS[3], ARGV[2]) end
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', 'data', ARGV[3])
+if ARGV[4] ~= '' then redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[6], '*', 'data', ARGV[4]) end
+return 1
+`;
+
+/**
+ * KEYS: last-price hash. ARGV: symbol, candle close time (ms), JSON {price, time}.
+ * Keeps the newest price: candles re-read after a restart never move it back in time.
+ */
+export const RECORD_PRICE_LUA = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if cur and tonumber(cjson.decode(cur)['time']) >= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
+`;
+
+/** KEYS: cursor key. ARGV: stream id. Moves the cursor forward only. */
+export const ADVANCE_CURSOR_LUA = `${CMP_IDS}
+local cur = redis.call('GET', KEYS[1])
+if cur and cmp(cur, ARGV[1]) >= 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1
+`;

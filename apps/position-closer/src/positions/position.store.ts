@@ -1,0 +1,153 @@
+import type Redis from 'ioredis';
+import type { z } from 'zod';
+import type { Result } from 'ioredis';
+import {
+  CloseRequestSchema,
+  formatZodError,
+  KEYS,
+  PositionClosedEventSchema,
+  PositionEventSchema,
+  PositionOpenedEventSchema,
+  STREAM_MAXLEN,
+  STREAMS,
+  type Candle,
+  type CloseRequest,
+  type PositionClosedEvent,
+  type PositionEvent,
+} from '@app/contracts';
+import type { OpenPosition } from './position';
+import { ADVANCE_CURSOR_LUA, CLOSE_POSITION_LUA, OPEN_POSITION_LUA, RECORD_PRICE_LUA } from './position.scripts';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    positionOpen(...args: (string | number)[]): Result<string, Context>;
+    positionClose(...args: (string | number)[]): Result<number, Context>;
+    positionRecordPrice(...args: (string | number)[]): Result<number, Context>;
+    positionAdvanceCursor(...args: (string | number)[]): Result<number, Context>;
+  }
+}
+
+export type OpenOutcome = 'opened' | 'exists' | 'stale' | 'occupied';
+
+export interface LastPrice {
+  price: number;
+  /** Close time (epoch ms) of the candle the price comes from. */
+  time: number;
+}
+
+export class CorruptStateError extends Error {
+  constructor(id: string, reason: string) {
+    super(`stored state of position ${id} is invalid: ${reason}`);
+    this.name = 'CorruptStateError';
+  }
+}
+
+/** Position state in Redis (see KEYS in contracts); every change goes through a Lua script. */
+export class PositionStore {
+  constructor(private readonly redis: Redis) {
+    redis.defineCommand('positionOpen', { numberOfKeys: 5, lua: OPEN_POSITION_LUA });
+    redis.defineCommand('positionClose', { numberOfKeys: 5, lua: CLOSE_POSITION_LUA });
+    redis.defineCommand('positionRecordPrice', { numberOfKeys: 1, lua: RECORD_PRICE_LUA });
+    redis.defineCommand('positionAdvanceCursor', { numberOfKeys: 1, lua: ADVANCE_CURSOR_LUA });
+  }
+
+  async get(id: string): Promise<PositionEvent | null> {
+    const raw = await this.redis.hget(KEYS.positions, id);
+    return raw === null ? null : parseState(id, raw);
+  }
+
+  /** The open position of a symbol, if any. */
+  async openFor(symbol: string): Promise<OpenPosition | null> {
+    const id = await this.redis.hget(KEYS.openBySymbol, symbol);
+    if (id === null) return null;
+    const state = await this.get(id);
+    return state?.type === 'opened' ? state : null;
+  }
+
+  async openIds(): Promise<string[]> {
+    return this.redis.smembers(KEYS.openPositions);
+  }
+
+  async openCount(): Promise<number> {
+    return this.redis.scard(KEYS.openPositions);
+  }
+
+  /** Stores the position and publishes its `opened` event, unless the id or symbol is taken. */
+  async open(position: OpenPosition): Promise<OpenOutcome> {
+    const json = JSON.stringify(validated(PositionOpenedEventSchema, position));
+    const outcome = await this.redis.positionOpen(
+      KEYS.positions,
+      KEYS.openPositions,
+      KEYS.openBySymbol,
+      KEYS.signalCursorBySymbol,
+      STREAMS.positions,
+      position.position_id,
+      position.symbol,
+      json,
+      STREAM_MAXLEN[STREAMS.positions],
+    );
+    return outcome as OpenOutcome;
+  }
+
+  /**
+   * Open → closed and the `closed` event (plus the ATAS close request for early exits), in one
+   * step. True when this call did it; false when the position was not open (already closed by
+   * someone else, or unknown).
+   */
+  async close(closed: PositionClosedEvent, request: CloseRequest | null): Promise<boolean> {
+    const event = JSON.stringify(validated(PositionClosedEventSchema, closed));
+    const req = request ? JSON.stringify(validated(CloseRequestSchema, request)) : '';
+    const done = await this.redis.positionClose(
+      KEYS.positions,
+      KEYS.openPositions,
+      KEYS.openBySymbol,
+      STREAMS.positions,
+      STREAMS.closeRequests,
+      closed.position_id,
+      closed.symbol,
+      event,
+      req,
+      STREAM_MAXLEN[STREAMS.positions],
+      STREAM_MAXLEN[STREAMS.closeRequests],
+    );
+    return done === 1;
+  }
+
+  async recordPrice(candle: Candle): Promise<void> {
+    const last: LastPrice = { price: candle.close, time: candle.close_time };
+    await this.redis.positionRecordPrice(KEYS.lastPrice, candle.symbol, candle.close_time, JSON.stringify(last));
+  }
+
+  async lastPrice(symbol: string): Promise<LastPrice | null> {
+    const raw = await this.redis.hget(KEYS.lastPrice, symbol);
+    if (raw === null) return null;
+    const v = JSON.parse(raw) as Partial<LastPrice>;
+    return typeof v.price === 'number' && typeof v.time === 'number' ? { price: v.price, time: v.time } : null;
+  }
+
+  async marketCursor(): Promise<string | null> {
+    return this.redis.get(KEYS.marketCursor);
+  }
+
+  async advanceMarketCursor(id: string): Promise<void> {
+    await this.redis.positionAdvanceCursor(KEYS.marketCursor, id);
+  }
+}
+
+function parseState(id: string, raw: string): PositionEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new CorruptStateError(id, 'not JSON');
+  }
+  const parsed = PositionEventSchema.safeParse(json);
+  if (!parsed.success) throw new CorruptStateError(id, formatZodError(parsed.error));
+  return parsed.data;
+}
+
+function validated<S extends z.ZodType>(schema: S, value: z.input<S>): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new Error(`refusing to store an invalid position event: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}

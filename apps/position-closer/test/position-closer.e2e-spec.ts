@@ -1,0 +1,289 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Queue, type Job } from 'bullmq';
+import Redis from 'ioredis';
+import { KEYS, QUEUES, STREAMS } from '@app/contracts';
+import { startRedis, waitFor, type TestRedis } from '@app/testing';
+import { metricsRegistry } from '@app/observability';
+import { SignalConsumer } from '../src/signals/signal.consumer';
+import { makeCandle, makeSignal, startCloserApp, StreamsClient } from './support/closer-harness';
+
+/**
+ * The position-closer in this process against a private redis-server: every close reason, the
+ * stop-first rule, duplicate deliveries, malformed entries, catching up on candles read before
+ * the signal, health and metrics.
+ */
+describe('position-closer (in process, real Redis and BullMQ)', () => {
+  let redis: TestRedis;
+  let client: StreamsClient;
+  let app: NestFastifyApplication | undefined;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = new StreamsClient(redis.url);
+  });
+  afterAll(async () => {
+    await client.close();
+    await redis.stop();
+  });
+  beforeEach(async () => {
+    await client.redis.flushall();
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  const start = async (env: Record<string, string> = {}) => {
+    app = await startCloserApp({ REDIS_URL: redis.url, ...env });
+    return app;
+  };
+  const eventsOfType = async (type: 'opened' | 'closed') => (await client.events()).filter((e) => e.type === type);
+
+  it('opens a BUY from a signal and closes it at take_profit when a later candle reaches the target', async () => {
+    await start();
+    const id = await client.signal(makeSignal({ minute: 0 }));
+    await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'opened event' });
+    expect(await client.redis.sismember(KEYS.openPositions, id)).toBe(1);
+
+    await client.candle(makeCandle(0, 110, 90, 100)); // the signal's own candle: before the entry, ignored
+    await client.candle(makeCandle(1, 103, 99, 102)); // inside the levels
+    await client.candle(makeCandle(2, 104.5, 101, 104)); // reaches 104
+    const [closed] = await waitFor(async () => {
+      const c = await client.closedEvents();
+      return c.length ? c : null;
+    }, { what: 'closed event' });
+
+    expect(closed).toMatchObject({
+      position_id: id,
+      signal_id: id,
+      symbol: 'BTCUSDT',
+      direction: 'BUY',
+      reason: 'take_profit',
+      exit_price: 104,
+      pnl_pct: 4, // (104 − 100) / 100
+      pnl_leveraged_pct: 40, // × 10
+      r_multiple: 2, // 4 / |100 − 98|
+      quantity: 10, // 1000 USDT / 100
+      strategies: ['ema_cross'],
+    });
+    expect(closed.hold_seconds).toBeGreaterThanOrEqual(0);
+    expect(await client.redis.scard(KEYS.openPositions)).toBe(0);
+    expect(await client.redis.hget(KEYS.openBySymbol, 'BTCUSDT')).toBeNull();
+    expect(JSON.parse((await client.redis.hget(KEYS.positions, id))!)).toMatchObject({ type: 'closed', reason: 'take_profit' });
+    // The exchange-side orders close TP/SL exits: no instruction for ATAS.
+    expect(await client.closeRequests()).toEqual([]);
+  });
+
+  it('closes a SELL at stop_loss for −1 R', async () => {
+    await start();
+    await client.signal(makeSignal({ direction: 'SELL', minute: 0 }));
+    await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'opened event' });
+    await client.candle(makeCandle(1, 102.5, 99, 102));
+    const [closed] = await waitFor(async () => {
+      const c = await client.closedEvents();
+      return c.length ? c : null;
+    }, { what: 'closed event' });
+    expect(closed).toMatchObject({ reason: 'stop_loss', exit_price: 102, pnl_pct: -2, pnl_leveraged_pct: -20, r_multiple: -1 });
+  });
+
+  it('takes the stop when one candle touches both the stop and the target', async () => {
+    await start();
+    await client.signal(makeSignal({ minute: 0 }));
+    await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'opened event' });
+    await client.candle(makeCandle(1, 105, 97, 101)); // high ≥ 104 and low ≤ 98
+    const [closed] = await waitFor(async () => {
+      const c = await client.closedEvents();
+      return c.length ? c : null;
+    }, { what: 'closed event' });
+    expect(closed).toMatchObject({ reason: 'stop_loss', exit_price: 98, r_multiple: -1 });
+  });
+
+  it('an opposite signal closes the open position at its entry, asks ATAS to flatten, then opens the new one', async () => {
+    await start();
+    const buyId = await client.signal(makeSignal({ minute: 0 }));
+    await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'BUY opened' });
+    const sellId = await client.signal(makeSignal({ direction: 'SELL', entry_price: 101, stop_loss: 103, take_profit: 97, minute: 3 }));
+    await waitFor(async () => (await eventsOfType('opened')).length === 2, { what: 'SELL opened' });
+
+    const events = await client.events();
+    expect(events.map((e) => [e.type, e.position_id])).toEqual([
+      ['opened', buyId],
+      ['closed', buyId],
+      ['opened', sellId],
+    ]);
+    // BUY 100 → 101: +1 %, +0.5 R
+    expect(events[1]).toMatchObject({ reason: 'opposite_signal', exit_price: 101, pnl_pct: 1, r_multiple: 0.5 });
+    const requests = await client.closeRequests();
+    expect(requests).toEqual([
+      expect.objectContaining({ position_id: buyId, symbol: 'BTCUSDT', direction: 'BUY', reason: 'opposite_signal' }),
+    ]);
+    expect(await client.redis.hget(KEYS.openBySymbol, 'BTCUSDT')).toBe(sellId);
+  });
+
+  it('ignores a same-direction signal while a position is open, and a signal older than the open one', async () => {
+    const a = await start();
+    const sameBefore = await counterValue('positions_signals_ignored_total', { reason: 'same_direction' });
+    const staleBefore = await counterValue('positions_signals_ignored_total', { reason: 'stale' });
+    const first = await client.signal(makeSignal({ minute: 0 }));
+    await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'first opened' });
+    const second = await client.signal(makeSignal({ minute: 1, entry_price: 101, stop_loss: 99, take_profit: 105 }));
+    await waitFor(async () => (await client.redis.xpending(STREAMS.signals, 'position-closer'))[0] === 0 && (await lastDelivered()) === second, {
+      what: 'second signal handled',
+    });
+    // A late entry older than the open position (two replicas can deliver out of order).
+    await a.get(SignalConsumer).handle({ id: '1-0', payload: makeSignal({ direction: 'SELL', minute: -5 }) });
+
+    expect((await client.events()).map((e) => [e.type, e.position_id])).toEqual([['opened', first]]);
+    expect(await counterValue('positions_signals_ignored_total', { reason: 'same_direction' })).toBe(sameBefore + 1);
+    expect(await counterValue('positions_signals_ignored_total', { reason: 'stale' })).toBe(staleBefore + 1);
+  });
+
+  it('a signal delivered twice opens one position: the same entry handled twice at once, and the same payload added twice', async () => {
+    const a = await start();
+    const consumer = a.get(SignalConsumer);
+    const payload = makeSignal({ minute: 0 });
+    // Two replicas racing on one redelivered entry.
+    await Promise.all([consumer.handle({ id: '1746532860000-0', payload }), consumer.handle({ id: '1746532860000-0', payload })]);
+    await consumer.handle({ id: '1746532860000-0', payload });
+    // The producer retrying an XADD: two entries, one open position.
+    await client.signal(payload);
+    await client.signal(payload);
+    await waitFor(async () => (await groupEntriesRead()) === 2 && (await client.redis.xpending(STREAMS.signals, 'position-closer'))[0] === 0, {
+      what: 'both entries handled',
+    });
+
+    const opened = await eventsOfType('opened');
+    expect(opened.map((e) => e.position_id)).toEqual(['1746532860000-0']);
+    expect(await client.redis.scard(KEYS.openPositions)).toBe(1);
+    const queue = new Queue(QUEUES.maxHold, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
+    try {
+      expect(await queue.getJobCountByTypes('delayed')).toBe(1);
+    } finally {
+      await queue.close();
+      await (await queue.client).quit();
+    }
+  });
+
+  it('skips and counts malformed signal and candle entries, and keeps working', async () => {
+    await start();
+    const signalsBefore = await counterValue('stream_malformed_entries_total', { stream: 'signals', reader: 'position-closer' });
+    const marketBefore = await counterValue('stream_malformed_entries_total', { stream: 'market', reader: 'position-closer:market' });
+    await client.redis.xadd(STREAMS.signals, '*', 'data', '{"symbol":"BTCUSDT"}');
+    await client.redis.xadd(STREAMS.signals, '*', 'data', 'not json');
+    await client.redis.xadd(STREAMS.market, '*', 'data', '{"symbol":"BTCUSDT","high":-1}');
+    const id = await client.signal(makeSignal({ minute: 0 }));
+    await client.candle(makeCandle(1, 104, 99, 104));
+    await waitFor(async () => (await client.closedEvents()).length === 1, { what: 'valid signal closed' });
+    expect((await client.closedEvents())[0]).toMatchObject({ position_id: id, reason: 'take_profit' });
+    expect(await counterValue('stream_malformed_entries_total', { stream: 'signals', reader: 'position-closer' })).toBe(signalsBefore + 2);
+    expect(await counterValue('stream_malformed_entries_total', { stream: 'market', reader: 'position-closer:market' })).toBe(marketBefore + 1);
+  });
+
+  it('catches up on candles the reader passed before the signal was handled', async () => {
+    await start();
+    // Candles first (a backlog, a replay at full speed): the target is reached at minute 2.
+    await client.candle(makeCandle(1, 103, 99, 102));
+    await client.candle(makeCandle(2, 104.2, 101, 104));
+    await waitFor(async () => (await client.redis.get(KEYS.marketCursor)) !== null, { what: 'candles read' });
+    const id = await client.signal(makeSignal({ minute: 0 }));
+    await waitFor(async () => (await client.closedEvents()).length === 1, { what: 'closed by catch-up' });
+    expect((await client.closedEvents())[0]).toMatchObject({ position_id: id, reason: 'take_profit', exit_price: 104 });
+  });
+
+  it('closes at max hold with the last candle close and a close request; a position closed earlier is left alone', async () => {
+    await start({ MAX_HOLD_MINUTES: '0.01' }); // 600 ms
+    await client.candle(makeCandle(0, 100.5, 99.5, 100.2));
+    await client.candle(makeCandle(1, 101, 99.5, 100.8)); // inside the levels: last close 100.8
+    await waitFor(async () => (await client.redis.hget(KEYS.lastPrice, 'BTCUSDT'))?.includes('"price":100.8'), { what: 'last price' });
+    const id = await client.signal(makeSignal({ minute: 0 }));
+    const [closed] = await waitFor(async () => {
+      const c = await client.closedEvents();
+      return c.length ? c : null;
+    }, { what: 'max-hold close' });
+    // 100 → 100.8: +0.8 %, +0.4 R
+    expect(closed).toMatchObject({ position_id: id, reason: 'max_hold', exit_price: 100.8, pnl_pct: 0.8, r_multiple: 0.4 });
+    expect(closed.hold_seconds).toBeGreaterThanOrEqual(0.6);
+    expect(await client.closeRequests()).toEqual([expect.objectContaining({ position_id: id, reason: 'max_hold' })]);
+
+    // A late max-hold job for a position that is already closed changes nothing.
+    const queue = new Queue(QUEUES.maxHold, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
+    try {
+      const job = await queue.add('max-hold', { position_id: id }, { jobId: `late-${id}` });
+      const state = await waitFor(async () => ((await job.getState()) === 'completed' ? await queue.getJob(job.id!) : null), { what: 'late job done' });
+      expect((state as Job).returnvalue).toEqual({ closed: false });
+    } finally {
+      await queue.close();
+      await (await queue.client).quit();
+    }
+    expect(await client.closedEvents()).toHaveLength(1);
+  });
+
+  it('closes on a manual-close job at the last price with reason manual', async () => {
+    await start();
+    const id = await client.signal(makeSignal({ direction: 'SELL', minute: 0 }));
+    await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'opened' });
+    await client.candle(makeCandle(1, 100.5, 98.5, 99)); // last close 99
+    await waitFor(async () => (await client.redis.hget(KEYS.lastPrice, 'BTCUSDT'))?.includes('"price":99'), { what: 'last price' });
+    const queue = new Queue(QUEUES.manualClose, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
+    try {
+      await queue.add('close', { request_id: 'r-1', position_id: id, requested_at: new Date().toISOString() }, { jobId: 'r-1' });
+      await queue.add('close', { position_id: 42 }, { jobId: 'r-bad' }); // malformed: fails, no crash
+      await waitFor(async () => (await client.closedEvents()).length === 1, { what: 'manual close' });
+      await waitFor(async () => (await queue.getJobState('r-bad')) === 'failed', { what: 'malformed job failed' });
+    } finally {
+      await queue.close();
+      await (await queue.client).quit();
+    }
+    // SELL 100 → 99: +1 %, +0.5 R
+    expect((await client.closedEvents())[0]).toMatchObject({ position_id: id, reason: 'manual', exit_price: 99, pnl_pct: 1, r_multiple: 0.5 });
+    expect(await client.closeRequests()).toEqual([expect.objectContaining({ position_id: id, reason: 'manual', direction: 'SELL' })]);
+  });
+
+  it('reports health and the position metrics', async () => {
+    const a = await start();
+    await client.signal(makeSignal({ minute: 0 }));
+    await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'opened' });
+    const health = await waitFor(async () => {
+      const res = await a.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/health' });
+      return res.statusCode === 200 ? res.json() : null;
+    }, { what: 'healthy', timeoutMs: 10_000 });
+    expect(Object.keys(health.details).sort()).toEqual(['manual_close_worker', 'market_reader', 'max_hold_worker', 'redis', 'signals_consumer']);
+    expect(await scrape(a)).toMatch(/positions_open(\{[^}]*\})? 1\n/);
+    await client.candle(makeCandle(1, 99, 97, 97.5));
+    await waitFor(async () => (await client.closedEvents()).length === 1, { what: 'closed' });
+    const metrics = await scrape(a);
+    expect(metrics).toMatch(/positions_open(\{[^}]*\})? 0\n/);
+    expect(metrics).toMatch(/positions_closed_total\{reason="stop_loss"[^}]*\} \d+/);
+    expect(metrics).toMatch(/position_realised_r_bucket\{[^}]*reason="stop_loss"[^}]*\} [1-9]/);
+  });
+
+  async function lastDelivered(): Promise<string | null> {
+    return String((await group())?.['last-delivered-id'] ?? '') || null;
+  }
+  async function groupEntriesRead(): Promise<number> {
+    return Number((await group())?.['entries-read'] ?? 0);
+  }
+  async function group(): Promise<Record<string, string | number> | undefined> {
+    const groups = (await client.redis.xinfo('GROUPS', STREAMS.signals)) as (string | number)[][];
+    return groups.map((row) => Object.fromEntries(chunk(row))).find((r) => r.name === 'position-closer');
+  }
+});
+
+function chunk(row: (string | number)[]): [string, string | number][] {
+  const out: [string, string | number][] = [];
+  for (let i = 0; i + 1 < row.length; i += 2) out.push([String(row[i]), row[i + 1]]);
+  return out;
+}
+
+async function counterValue(name: string, labels: Record<string, string>): Promise<number> {
+  const metric = metricsRegistry.getSingleMetric(name);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  const hit = values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val));
+  return hit?.value ?? 0;
+}
+
+async function scrape(app: NestFastifyApplication): Promise<string> {
+  const res = await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
+  return res.body;
+}
