@@ -127,13 +127,24 @@ export class BinanceRestClient {
       return { status: res.status, retryAfter: res.headers.get('retry-after'), body };
     } catch (err) {
       // fetch reports our own abort reason as the cause; surface the readable one.
-      const reason: unknown = ctrl.signal.aborted ? ctrl.signal.reason : err;
-      throw reason instanceof Error ? reason : new Error(String(reason));
+      throw new Error(describeFetchError(ctrl.signal.aborted ? ctrl.signal.reason : err), { cause: err });
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/**
+ * undici says only "fetch failed"; its cause says what happened (ECONNREFUSED, other side
+ * closed). Duck-typed: fetch errors come from Node's realm, not always this one's `Error`.
+ */
+function describeFetchError(err: unknown): string {
+  const message = (e: unknown): string | undefined =>
+    typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' ? (e as Error).message : undefined;
+  const text = message(err) ?? String(err);
+  const cause = typeof err === 'object' && err !== null ? message((err as { cause?: unknown }).cause) : undefined;
+  return cause ? `${text} (${cause})` : text;
 }
 
 function parseJson(body: string, what: string): unknown {

@@ -4,8 +4,8 @@ import { decimalString } from './decimal-string';
 
 /**
  * The `k` object of a futures kline event. `f`, `L` (trade ids) and `B` (ignore) are not used.
- * `n`, `q`, `V`, `Q` are always sent by Binance; they stay optional so a frame built from data
- * that lacks them (6-column history) is still a candle, just without those fields.
+ * `n`, `q`, `V`, `Q` are always sent by Binance; they are optional in the Candle contract, so a
+ * source without them (a mirror, recorded OHLCV history) still yields candles, just without them.
  */
 export const WsKlineSchema = z.object({
   t: z.number().int().nonnegative(),
@@ -34,7 +34,8 @@ export type WsKlineEvent = z.infer<typeof WsKlineEventSchema>;
 
 /**
  * One row of `GET /fapi/v1/klines`: `[openTime, open, high, low, close, volume, closeTime,
- * quoteVolume, trades, takerBuyBase, takerBuyQuote, ignore]`.
+ * quoteVolume, trades, takerBuyBase, takerBuyQuote, ignore]`. Binance sends all twelve; the
+ * volume breakdown is optional here for the same reason as in the WS payload.
  */
 export const RestKlineRowSchema = z.tuple(
   [
@@ -45,10 +46,10 @@ export const RestKlineRowSchema = z.tuple(
     decimalString,
     decimalString,
     z.number().int().nonnegative(),
-    decimalString,
-    z.number().int().nonnegative(),
-    decimalString,
-    decimalString,
+    decimalString.optional(),
+    z.number().int().nonnegative().optional(),
+    decimalString.optional(),
+    decimalString.optional(),
   ],
   z.unknown(),
 );
