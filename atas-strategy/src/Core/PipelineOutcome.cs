@@ -32,6 +32,9 @@ namespace AtasSignalStrategy.Core
         public PipelineOutcome Outcome { get; private set; }
         public string Message { get; private set; }
 
+        /// <summary>The signal this result is about.</summary>
+        public SignalDto Signal { get; internal set; }
+
         /// <summary>The acknowledgement attempt, for <see cref="PipelineOutcome.Executed"/>.</summary>
         public AckResult Ack { get; private set; }
 

@@ -57,7 +57,9 @@ namespace AtasSignalStrategy.Core
             await _gate.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                return await ProcessLockedAsync(signal, ct).ConfigureAwait(false);
+                var result = await ProcessLockedAsync(signal, ct).ConfigureAwait(false);
+                result.Signal = signal;
+                return result;
             }
             finally
             {
