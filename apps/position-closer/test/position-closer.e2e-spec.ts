@@ -209,8 +209,8 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
     const queue = new Queue(QUEUES.maxHold, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
     try {
       const job = await queue.add('max-hold', { position_id: id }, { jobId: `late-${id}` });
-      const state = await waitFor(async () => ((await job.getState()) === 'completed' ? await queue.getJob(job.id!) : null), { what: 'late job done' });
-      expect((state as Job).returnvalue).toEqual({ closed: false });
+      const done: Job = await waitFor(async () => ((await job.getState()) === 'completed' ? await queue.getJob(job.id!) : null), { what: 'late job done' });
+      expect(done.returnvalue).toEqual({ closed: false });
     } finally {
       await queue.close();
       await (await queue.client).quit();
