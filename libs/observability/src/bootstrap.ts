@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import type { Type } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createLogger } from './logger';
 import { initMetrics } from './metrics';
@@ -17,7 +17,7 @@ export interface ServiceBootstrapOptions {
 }
 
 /** Every service: Fastify, JSON logs, metrics, graceful SIGTERM, then listen. */
-export async function bootstrapService(rootModule: Type<unknown>, opts: ServiceBootstrapOptions): Promise<NestFastifyApplication> {
+export async function bootstrapService(rootModule: Type<unknown> | DynamicModule, opts: ServiceBootstrapOptions): Promise<NestFastifyApplication> {
   const logger = createLogger(opts.service, opts.logLevel ?? 'info');
   initMetrics(opts.service);
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, new FastifyAdapter({ bodyLimit: 64 * 1024 }), {

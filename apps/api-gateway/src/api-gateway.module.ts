@@ -1,0 +1,35 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ObservabilityModule } from '@app/observability';
+import type { GatewayConfig } from './config';
+import { GatewayConfigModule } from './config.module';
+import { IndexController } from './docs/index.controller';
+import { HealthController } from './health/health.controller';
+import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { ApiKeyGuard } from './http/api-key.guard';
+import { RedisModule } from './redis/redis.module';
+import { SignalsModule } from './signals/signals.module';
+import { RequestStats } from './stats/request-stats';
+import { StatsController } from './stats/stats.controller';
+
+/**
+ * The api-gateway. `GATEWAY_CONFIG` and `REDIS` are global: feature modules listed below inject
+ * them without importing anything.
+ */
+@Module({})
+export class ApiGatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: ApiGatewayModule,
+      imports: [
+        GatewayConfigModule.forRoot(config),
+        RedisModule,
+        ObservabilityModule,
+        SignalsModule,
+        // Feature modules:
+      ],
+      controllers: [IndexController, HealthController, StatsController],
+      providers: [RequestStats, { provide: APP_FILTER, useClass: AllExceptionsFilter }, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { responseTimestamp } from '@app/contracts';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../tokens';
+import { ENDPOINTS } from './endpoint-index';
+
+@ApiTags('operations')
+@Controller()
+export class IndexController {
+  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+
+  @Get()
+  @ApiOperation({ summary: 'API documentation: a JSON index of the endpoints' })
+  @ApiOkResponse({ description: 'Endpoints with method, path and description' })
+  index(): Record<string, unknown> {
+    return {
+      status: 'success',
+      name: 'ATAS signal API (api-gateway)',
+      docs: { swagger_ui: '/docs', openapi: '/docs-json' },
+      api_key_required: this.config.API_KEY !== undefined,
+      endpoints: ENDPOINTS,
+      timestamp: responseTimestamp(),
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import { Inject, Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { AckEventSchema, encodeEntry, KEYS, MicrosClock, STREAM_MAXLEN, STREAMS, type AckEvent } from '@app/contracts';
+import { REDIS } from '../tokens';
+import { acksTotal } from './signal-metrics';
+import type { SignalRecord } from './signal-record';
+import { SignalReadModel } from './signal-read-model.service';
+
+/**
+ * HSETNX then XADD in one script: the hash decides atomically, across every replica, who
+ * acknowledged first, and the event is published exactly when the ack is new. Returns
+ * [1, at] for a new ack, [0, first ack's time] for a repeat.
+ */
+const ACK_SCRIPT = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', ARGV[4], ARGV[5])
+  return {1, ARGV[2]}
+end
+return {0, redis.call('HGET', KEYS[1], ARGV[1])}
+`;
+
+type AckingRedis = Redis & {
+  gatewayAck(hash: string, stream: string, id: string, at: string, cap: number, field: string, json: string): Promise<[number, string]>;
+};
+
+export interface AckResult {
+  record: SignalRecord;
+  acknowledgedAt: string;
+  alreadyAcknowledged: boolean;
+}
+
+@Injectable()
+export class SignalAckService implements OnModuleInit {
+  private readonly clock = new MicrosClock();
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly readModel: SignalReadModel,
+  ) {}
+
+  onModuleInit(): void {
+    if (!(this.redis as unknown as Partial<AckingRedis>).gatewayAck) this.redis.defineCommand('gatewayAck', { numberOfKeys: 2, lua: ACK_SCRIPT });
+  }
+
+  /** Acknowledges by stream id or by the signal's timestamp (what the guide's C# sends). */
+  async acknowledge(ref: { id?: string; timestamp?: string }): Promise<AckResult> {
+    this.readModel.assertReady();
+    const record = this.readModel.projection.find(ref);
+    if (!record) {
+      acksTotal.inc({ result: 'unknown' });
+      const what = ref.id !== undefined ? `id ${ref.id}` : `timestamp ${ref.timestamp}`;
+      throw new NotFoundException(`no signal with ${what} among the last ${this.readModel.projection.historySize} signals`);
+    }
+    const { signal } = record;
+    const event: AckEvent = AckEventSchema.parse({
+      signal_id: signal.id,
+      signal_timestamp: signal.timestamp,
+      symbol: signal.symbol,
+      acknowledged_at: this.clock.nowTimestamp(),
+    });
+    const [field, json] = encodeEntry(event);
+    const [fresh, storedAt] = await (this.redis as unknown as AckingRedis).gatewayAck(
+      KEYS.acks,
+      STREAMS.acks,
+      signal.id,
+      event.acknowledged_at,
+      STREAM_MAXLEN[STREAMS.acks],
+      field,
+      json,
+    );
+    // Apply now rather than wait for our own event to come back: the response and the next GET
+    // on this replica must already reflect it. The echo is then a no-op.
+    this.readModel.takeAck(signal.id, storedAt, true);
+    const alreadyAcknowledged = fresh !== 1;
+    acksTotal.inc({ result: alreadyAcknowledged ? 'already_acknowledged' : 'acknowledged' });
+    return { record, acknowledgedAt: storedAt, alreadyAcknowledged };
+  }
+}

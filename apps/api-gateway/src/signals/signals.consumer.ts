@@ -1,0 +1,150 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { AckEventSchema, decodeEntry, KEYS, MalformedEntryError, SignalSchema, STREAMS, type AckEvent, type NewSignal, type Signal } from '@app/contracts';
+import { getLogger, type Liveness } from '@app/observability';
+import { createRedis, InterruptibleDelay, nextBackoff, redisConfigFromEnv, StreamReader } from '@app/redis-streams';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG, REDIS } from '../tokens';
+import { toSignal } from './signal-json';
+import { malformedSignalEntries } from './signal-metrics';
+import { SignalReadModel } from './signal-read-model.service';
+
+/** How long start-up waits for the first rebuild before listening anyway (health says 503 meanwhile). */
+const STARTUP_WAIT_MS = 5000;
+
+interface ResumePoints {
+  signals: string;
+  acks: string;
+}
+
+/**
+ * Materialises the `signals` stream into the read model: rebuilds from the stream's tail and the
+ * stored acks, then follows both `signals` and `signal-acks` from exactly where the rebuild read,
+ * so nothing is missed or applied twice. Redis down at start: retries with backoff in the
+ * background while the app serves 503s.
+ */
+@Injectable()
+export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = getLogger('signals-consumer');
+  private signalsReader: StreamReader<NewSignal> | undefined;
+  private acksReader: StreamReader<AckEvent> | undefined;
+  private readonly connections: Redis[] = [];
+  private closing = false;
+  private readonly delay = new InterruptibleDelay();
+  private starting: Promise<void> | undefined;
+
+  /** For health: live once following the stream (connected and blocking in the first read counts). */
+  readonly signalsLiveness: Liveness = this.liveness(() => this.signalsReader, 0, STREAMS.signals);
+  readonly acksLiveness: Liveness = this.liveness(() => this.acksReader, 1, STREAMS.acks);
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly readModel: SignalReadModel,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.starting = this.startWithRetry();
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, STARTUP_WAIT_MS)));
+    await Promise.race([this.starting, patience]);
+    clearTimeout(timer);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    this.delay.wake();
+    await this.starting;
+    await Promise.all([this.signalsReader?.close(), this.acksReader?.close()]);
+  }
+
+  private async startWithRetry(): Promise<void> {
+    let backoff = 100;
+    while (!this.closing) {
+      try {
+        const from = await this.rebuild();
+        if (this.closing) return;
+        this.follow(from);
+        this.readModel.markLoaded();
+        return;
+      } catch (err) {
+        this.log.warn({ err: err instanceof Error ? err.message : String(err), retry_in_ms: backoff }, 'rebuild from Redis failed; retrying');
+        await this.delay.wait(backoff);
+        backoff = nextBackoff(backoff);
+      }
+    }
+  }
+
+  /**
+   * The acks stream's tail is read first: an ack stored after that point is also in the acks
+   * stream after it, so the acks reader replays it even if the HMGET below missed it.
+   */
+  private async rebuild(): Promise<ResumePoints> {
+    const ackTail = (await this.redis.xrevrange(STREAMS.acks, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    const tail = (await this.redis.xrevrange(STREAMS.signals, '+', '-', 'COUNT', this.config.HISTORY_MAX)) as [string, string[]][];
+    tail.reverse();
+    const signals: Signal[] = [];
+    for (const [id, fields] of tail) {
+      try {
+        signals.push(toSignal(id, decodeEntry(SignalSchema, id, fields)));
+      } catch (err) {
+        if (!(err instanceof MalformedEntryError)) throw err;
+        malformedSignalEntries.inc({ stream: STREAMS.signals, reader: 'api-gateway-rebuild' });
+        this.log.warn({ id, err: err.reason }, 'skipping malformed stream entry');
+      }
+    }
+    // HMGET of just these ids, not HGETALL: the acks hash outlives the capped stream.
+    const acks = signals.length ? await this.redis.hmget(KEYS.acks, ...signals.map((s) => s.id)) : [];
+    this.readModel.take(signals, false);
+    signals.forEach((s, i) => {
+      const at = acks[i];
+      if (at) this.readModel.takeAck(s.id, at, false);
+    });
+    const last = tail.length ? tail[tail.length - 1][0] : '0-0';
+    this.log.info({ signals: signals.length, acked: acks.filter(Boolean).length, resume_after: last }, 'rebuilt signals from Redis');
+    return { signals: last, acks: ackTail[0]?.[0] ?? '0-0' };
+  }
+
+  private follow(from: ResumePoints): void {
+    const redisCfg = redisConfigFromEnv(this.config);
+    const connect = (name: string) => {
+      const c = createRedis(redisCfg, name);
+      this.connections.push(c);
+      return c;
+    };
+    this.signalsReader = new StreamReader({
+      stream: STREAMS.signals,
+      schema: SignalSchema,
+      connection: connect('api-gateway:signals-reader'),
+      startId: from.signals,
+      name: 'api-gateway',
+      handle: (entries) => this.readModel.take(entries.map((e) => toSignal(e.id, e.payload)), true),
+    });
+    this.acksReader = new StreamReader({
+      stream: STREAMS.acks,
+      schema: AckEventSchema,
+      connection: connect('api-gateway:acks-reader'),
+      startId: from.acks,
+      name: 'api-gateway-acks',
+      handle: (entries) => {
+        for (const e of entries) this.readModel.takeAck(e.payload.signal_id, e.payload.acknowledged_at, true);
+      },
+    });
+    this.signalsReader.start();
+    this.acksReader.start();
+  }
+
+  private liveness(reader: () => { isLive(): boolean; describe(): Record<string, unknown> } | undefined, connection: number, stream: string): Liveness {
+    return {
+      isLive: () => {
+        const r = reader();
+        if (!r) return false;
+        // Before its first XREAD returns (up to BLOCK ms) the reader reports not live; being
+        // connected and blocked in that read is live for our purposes.
+        const connected = this.connections[connection]?.status === 'ready';
+        return r.isLive() || (r.describe().last_read_ms_ago === null && connected && !this.closing);
+      },
+      describe: () => reader()?.describe() ?? { stream, state: this.closing ? 'closed' : 'loading from Redis' },
+    };
+  }
+}

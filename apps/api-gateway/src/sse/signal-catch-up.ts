@@ -1,0 +1,27 @@
+import type Redis from 'ioredis';
+import { decodeEntry, MalformedEntryError, SignalSchema, STREAMS } from '@app/contracts';
+import { toSignal } from '../signals/signal-json';
+import { malformedSignalEntries } from '../signals/signal-metrics';
+import type { CatchUpSignal } from './sse-client';
+
+/**
+ * Every signal stored after `afterId` (exclusive), oldest first, a page at a time: the one-off
+ * XRANGE of a resuming SSE client.
+ */
+export async function* signalsAfter(redis: Redis, afterId: string, pageSize = 500): AsyncGenerator<CatchUpSignal> {
+  let cursor = afterId;
+  for (;;) {
+    const page = (await redis.xrange(STREAMS.signals, `(${cursor}`, '+', 'COUNT', pageSize)) as [string, string[]][];
+    for (const [id, fields] of page) {
+      cursor = id;
+      try {
+        const signal = toSignal(id, decodeEntry(SignalSchema, id, fields));
+        yield { id, symbol: signal.symbol, json: JSON.stringify(signal) };
+      } catch (err) {
+        if (!(err instanceof MalformedEntryError)) throw err;
+        malformedSignalEntries.inc({ stream: STREAMS.signals, reader: 'api-gateway-sse' });
+      }
+    }
+    if (page.length < pageSize) return;
+  }
+}

@@ -1,0 +1,64 @@
+import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type Redis from 'ioredis';
+import { getLogger } from '@app/observability';
+import { ZodPipe } from '../http/zod.pipe';
+import { SignalReadModel } from '../signals/signal-read-model.service';
+import { LastEventIdSchema, StreamQuerySchema, type StreamQuery } from '../signals/signal-requests';
+import { REDIS } from '../tokens';
+import { signalsAfter } from './signal-catch-up';
+import { SseHub } from './sse-hub.service';
+
+const lastEventIdPipe = new ZodPipe(LastEventIdSchema);
+
+@ApiTags('signals')
+@ApiSecurity('api-key')
+@Controller('api/signals')
+export class SignalStreamController {
+  private readonly log = getLogger('sse');
+
+  constructor(
+    private readonly hub: SseHub,
+    private readonly readModel: SignalReadModel,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  @Get('stream')
+  @ApiOperation({
+    summary: 'Server-sent events: `signal` (with id) and `ack` events, heartbeats; resume with Last-Event-ID or ?since=',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiQuery({ name: 'symbol', required: false, example: 'BTCUSDT' })
+  @ApiQuery({ name: 'since', required: false, description: 'Resume after this signal id (as the Last-Event-ID header)' })
+  @ApiOkResponse({ description: 'An endless text/event-stream' })
+  async stream(
+    @Res() reply: FastifyReply,
+    @Query(new ZodPipe(StreamQuerySchema)) query: StreamQuery,
+    @Headers('last-event-id') lastEventIdHeader: unknown,
+  ): Promise<void> {
+    this.readModel.assertReady();
+    const since = lastEventIdPipe.transform(lastEventIdHeader === '' ? undefined : lastEventIdHeader) ?? query.since;
+    // Past this point Fastify no longer owns the response: we write the stream ourselves.
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.socket?.setNoDelay(true);
+    const client = this.hub.connect(res, query.symbol);
+    if (since !== undefined) {
+      try {
+        await client.catchUp(signalsAfter(this.redis, since));
+      } catch (err) {
+        this.log.warn({ err: err instanceof Error ? err.message : String(err), since }, 'SSE catch-up failed; closing so the client retries');
+        client.end();
+        return;
+      }
+    }
+    client.goLive();
+  }
+}

@@ -1,0 +1,20 @@
+import type { SignalRecord } from '../signals/signal-record';
+
+/**
+ * The SSE wire format the C# client parses (see the gateway README): one frame per event, each
+ * ended by a blank line. Only signal frames carry `id:`, so Last-Event-ID always names a signal.
+ */
+export const RETRY_FRAME = 'retry: 3000\n\n';
+
+export function signalFrame(id: string, signalJson: string): string {
+  return `id: ${id}\nevent: signal\ndata: ${signalJson}\n\n`;
+}
+
+export function ackFrame(record: SignalRecord): string {
+  const { id, timestamp, symbol } = record.signal;
+  return `event: ack\ndata: ${JSON.stringify({ id, timestamp, symbol, acknowledged_at: record.acknowledgedAt })}\n\n`;
+}
+
+export function heartbeatFrame(now: Date): string {
+  return `: heartbeat ${now.toISOString()}\n\n`;
+}

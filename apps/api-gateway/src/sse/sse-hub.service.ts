@@ -1,0 +1,63 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { getLogger } from '@app/observability';
+import type { GatewayConfig } from '../config';
+import { SignalFeed } from '../signals/signal-feed';
+import { GATEWAY_CONFIG } from '../tokens';
+import { SseClient } from './sse-client';
+import { registerSseHub, sseDisconnects } from './sse-metrics';
+
+/**
+ * Every SSE connection of this replica, fed from the one in-process SignalFeed: no Redis reader
+ * per client. Sends the heartbeats and ends every stream on shutdown so the server can close.
+ */
+@Injectable()
+export class SseHub implements OnModuleInit, OnModuleDestroy {
+  private readonly log = getLogger('sse');
+  private readonly clients = new Set<SseClient>();
+  private unsubscribe: (() => void) | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly unregister = registerSseHub(this);
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly feed: SignalFeed,
+  ) {}
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  onModuleInit(): void {
+    this.unsubscribe = this.feed.subscribe((event) => {
+      for (const client of this.clients) client.deliver(event);
+    });
+    this.heartbeat = setInterval(() => {
+      const now = new Date();
+      for (const client of this.clients) client.heartbeat(now);
+    }, this.config.SSE_HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.heartbeat);
+    this.unsubscribe?.();
+    for (const client of [...this.clients]) client.end();
+    this.unregister();
+  }
+
+  /** Registers a connection; it receives live events once `goLive()` is called on it. */
+  connect(res: ServerResponse, symbol: string | undefined): SseClient {
+    const client = new SseClient(res, {
+      symbol,
+      maxBufferBytes: this.config.SSE_MAX_BUFFER_BYTES,
+      onClose: (c, reason) => {
+        this.clients.delete(c);
+        sseDisconnects.inc({ reason });
+        if (reason === 'dropped') this.log.warn({ symbol }, 'dropped a slow SSE client (buffer over the limit); it can resume with Last-Event-ID');
+      },
+    });
+    if (!client.isClosed) this.clients.add(client);
+    return client;
+  }
+}

@@ -1,0 +1,46 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { responseTimestamp } from '@app/contracts';
+import { SignalReadModel } from '../signals/signal-read-model.service';
+import { SseHub } from '../sse/sse-hub.service';
+import { RequestStats } from './request-stats';
+
+const startedAt = Date.now();
+
+@ApiTags('operations')
+@ApiSecurity('api-key')
+@Controller('api/stats')
+export class StatsController {
+  constructor(
+    private readonly requests: RequestStats,
+    private readonly readModel: SignalReadModel,
+    private readonly sse: SseHub,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Usage statistics of this replica: requests, signals, SSE clients, uptime' })
+  @ApiOkResponse({ description: 'Counters since this replica started' })
+  stats(): Record<string, unknown> {
+    const p = this.readModel.projection;
+    const now = Date.now();
+    const last = p.lastSignalAtMs;
+    return {
+      status: 'success',
+      uptime_seconds: Math.round((now - startedAt) / 1000),
+      requests: this.requests.snapshot(),
+      signals: {
+        loaded: this.readModel.ready,
+        received: p.counters.received,
+        acknowledged: p.counters.acknowledged,
+        expired: p.counters.expired,
+        superseded: p.counters.superseded,
+        active: p.activeSize,
+        history: p.historySize,
+        last_signal_id: p.lastId,
+        last_signal_age_seconds: last === null ? null : Math.max(0, Math.round((now - last) / 100) / 10),
+      },
+      sse_clients: this.sse.clientCount,
+      timestamp: responseTimestamp(new Date(now)),
+    };
+  }
+}

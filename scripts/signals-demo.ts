@@ -1,0 +1,167 @@
+/**
+ * `npm run signals:demo`: publishes a few realistic signals to the `signals` stream (the guide's
+ * "creates test signals" step), so the guide's curl lines show data right away.
+ *
+ *   npm run signals:demo                                   # REDIS_URL, default redis://127.0.0.1:6379
+ *   REDIS_URL=redis://127.0.0.1:6380/2 npm run signals:demo
+ *
+ * Prices start from the newest candle in the `market` stream when there is one, else from typical
+ * levels. Every signal passes the shared SignalSchema (the publisher validates it).
+ */
+import Redis from 'ioredis';
+import {
+  CandleSchema,
+  formatZodError,
+  MicrosClock,
+  SignalSchema,
+  STREAM_GROUPS,
+  STREAMS,
+  type Direction,
+  type NewSignal,
+  type Vote,
+} from '@app/contracts';
+import { ensureGroup, redisEnvSchema, StreamPublisher } from '@app/redis-streams';
+
+const FALLBACK_PRICES: Record<string, number> = { BTCUSDT: 96_500, ETHUSDT: 1_820 };
+
+interface DemoSpec {
+  symbol: string;
+  timeframe: string;
+  direction: Direction;
+  /** Stop distance as a fraction of entry. */
+  risk: number;
+  rr: number;
+  leverage: number;
+  votes: [string, Direction | 'NONE', number, string][];
+}
+
+const SPECS: DemoSpec[] = [
+  {
+    symbol: 'BTCUSDT',
+    timeframe: '1m',
+    direction: 'BUY',
+    risk: 0.004,
+    rr: 2.4,
+    leverage: 10,
+    votes: [
+      ['ema_cross', 'BUY', 78, 'EMA9 crossed above EMA21'],
+      ['rsi_extreme', 'BUY', 71, 'RSI(14) 27 turning up'],
+      ['macd_turn', 'BUY', 66, 'MACD histogram turned positive'],
+      ['vwap_deviation', 'NONE', 0, 'price within 0.1% of VWAP'],
+    ],
+  },
+  {
+    symbol: 'ETHUSDT',
+    timeframe: '1m',
+    direction: 'SELL',
+    risk: 0.005,
+    rr: 2.0,
+    leverage: 20,
+    votes: [
+      ['bollinger_reentry', 'SELL', 74, 'close back inside the upper band'],
+      ['stochastic_cross', 'SELL', 69, '%K crossed below %D above 80'],
+      ['volume_spike', 'SELL', 62, 'volume 3.1x the 20-bar mean on a red candle'],
+    ],
+  },
+  {
+    symbol: 'ETHUSDT',
+    timeframe: '5m',
+    direction: 'BUY',
+    risk: 0.008,
+    rr: 2.5,
+    leverage: 5,
+    votes: [
+      ['ema_cross', 'BUY', 72, 'EMA9 crossed above EMA21'],
+      ['macd_turn', 'BUY', 68, 'MACD crossed its signal line'],
+      ['rsi_extreme', 'NONE', 0, 'RSI(14) 48'],
+    ],
+  },
+];
+
+/** Builds a schema-valid signal around `price`: stop and target on the right sides, rounded like the exchange. */
+export function demoSignal(spec: DemoSpec, price: number, timestamp: string): NewSignal {
+  const decimals = price >= 1000 ? 1 : 2;
+  const round = (x: number) => Number(x.toFixed(decimals));
+  const sign = spec.direction === 'BUY' ? 1 : -1;
+  const stop = round(price * (1 - sign * spec.risk));
+  const target = round(price * (1 + sign * spec.risk * spec.rr));
+  const votes: Vote[] = spec.votes.map(([strategy, direction, confidence, reason]) => ({ strategy, direction, confidence, reason }));
+  const agreeing = votes.filter((v) => v.direction === spec.direction);
+  const confidence = agreeing.reduce((sum, v) => sum + v.confidence, 0) / agreeing.length;
+  return {
+    timestamp,
+    symbol: spec.symbol,
+    direction: spec.direction,
+    entry_price: round(price),
+    stop_loss: stop,
+    take_profit: target,
+    leverage: spec.leverage,
+    signal_strength: Number(((confidence * agreeing.length) / votes.length).toFixed(1)),
+    timeframe: spec.timeframe,
+    strategy_name: 'ConsensusFusion',
+    metadata: {
+      consensus_confidence: Number(confidence.toFixed(1)),
+      strategies_agree: agreeing.length,
+      risk_reward_ratio: spec.rr,
+      votes,
+      candle_time: timestamp.slice(0, 16) + ':00',
+    },
+  };
+}
+
+/** The newest close per symbol in the `market` stream, if the generator has been running. */
+async function marketPrices(redis: Redis): Promise<Record<string, number>> {
+  const prices: Record<string, number> = {};
+  const entries = (await redis.xrevrange(STREAMS.market, '+', '-', 'COUNT', 200)) as [string, string[]][];
+  for (const [, fields] of entries) {
+    const i = fields.indexOf('data');
+    if (i < 0) continue;
+    try {
+      const candle = CandleSchema.safeParse(JSON.parse(fields[i + 1]));
+      if (candle.success && prices[candle.data.symbol] === undefined) prices[candle.data.symbol] = candle.data.close;
+    } catch {
+      // Not JSON: not a candle we can use.
+    }
+  }
+  return prices;
+}
+
+async function main(): Promise<void> {
+  const env = redisEnvSchema.pick({ REDIS_URL: true }).safeParse(process.env);
+  if (!env.success) throw new Error(`invalid configuration: ${formatZodError(env.error)}`);
+  const redis = new Redis(env.data.REDIS_URL, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    // Consumers that start later (notifier, position-closer) must still see these entries.
+    for (const group of STREAM_GROUPS[STREAMS.signals] ?? []) await ensureGroup(redis, STREAMS.signals, group, '0');
+    const prices = { ...FALLBACK_PRICES, ...(await marketPrices(redis)) };
+    const publisher = new StreamPublisher(redis);
+    const clock = new MicrosClock();
+    console.log(`publishing ${SPECS.length} demo signals to '${STREAMS.signals}' at ${redactUrl(env.data.REDIS_URL)}`);
+    for (const spec of SPECS) {
+      const signal = demoSignal(spec, prices[spec.symbol], clock.nowTimestamp());
+      const id = await publisher.publish(STREAMS.signals, SignalSchema, signal);
+      console.log(
+        `  ${id}  ${signal.timestamp}  ${signal.symbol} ${signal.timeframe} ${signal.direction}  entry ${signal.entry_price}  ` +
+          `SL ${signal.stop_loss}  TP ${signal.take_profit}  x${signal.leverage}  strength ${signal.signal_strength}`,
+      );
+    }
+    console.log('try: curl http://localhost:8888/api/signals');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//[redacted]@');
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(`signals:demo failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
+
+export const DEMO_SPECS = SPECS;
