@@ -6,7 +6,9 @@
 const registered = new Set<string>();
 
 /** Telegram bot tokens look like `123456789:AA...` and also appear inside URLs as `/bot<token>/`. */
-const TELEGRAM_TOKEN_RE = /\b\d{5,}:[A-Za-z0-9_-]{20,}\b/g;
+// No `\b` before the digits: in `/bot123:AA...` the `t1` is not a word boundary, and the token
+// inside a Bot API URL is exactly the case that must not slip through.
+const TELEGRAM_TOKEN_RE = /(?<!\d)\d{5,}:[A-Za-z0-9_-]{20,}/g;
 
 export function registerSecret(value: string | undefined | null): void {
   if (value && value.length >= 4) registered.add(value);

@@ -1,0 +1,143 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { formatZodError } from '@app/contracts';
+import { registerSecret } from '@app/observability';
+import { redisConfigFromEnv, redisEnvSchema, type RedisConfig } from '@app/redis-streams';
+import { parseChatIds, type ChatTarget } from './delivery/chat-target';
+import type { RateLimits } from './delivery/send-windows';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const rate = z.coerce.number().finite().positive();
+/** Empty strings count as unset: docker-compose passes `TELEGRAM_BOT_TOKEN=` when there is none. */
+const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
+
+/** The chat used in a dry run without TELEGRAM_CHAT_IDS: only ever logged. */
+export const DRY_RUN_CHAT = 'dry-run';
+
+/** Every setting of the notifier; the only place that reads `process.env` for it. */
+export const notifierEnvSchema = redisEnvSchema.extend({
+  PORT: int(0, 65535).default(9101),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: dry run, messages are logged instead of sent. The message never echoes the value. */
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    unsetIfEmpty,
+    z.string().regex(/^\d{3,20}:[A-Za-z0-9_-]{10,100}$/, 'TELEGRAM_BOT_TOKEN must look like 123456789:AAE... (as BotFather gives it)').optional(),
+  ),
+  /** Comma list: user ids, negative group ids, @channel names. Required unless running dry. */
+  TELEGRAM_CHAT_IDS: z.preprocess(unsetIfEmpty, z.string().optional()),
+  TELEGRAM_API_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+/, 'TELEGRAM_API_URL must be an http(s) URL')
+    .default('https://api.telegram.org'),
+  /** Messages per second over all chats (Telegram: about 30). */
+  TELEGRAM_GLOBAL_RATE: rate.default(30),
+  /** Messages per second to one chat (Telegram: about 1). */
+  TELEGRAM_CHAT_RATE_PER_SEC: rate.default(1),
+  /** Messages per minute to one group (Telegram: 20). */
+  TELEGRAM_GROUP_RATE_PER_MIN: rate.default(20),
+  /** Safety margin added to every rate window, absorbing clock and latency jitter. */
+  TELEGRAM_RATE_MARGIN_MS: int(0, 1000).default(25),
+  /** A sendMessage without a reply after this long counts as a network error (and is retried). */
+  TELEGRAM_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  /** Stable per replica: a restarted replica re-reads the entries it had not acknowledged. */
+  CONSUMER_NAME: z.string().min(1).max(200).default(hostname()),
+  /** Stream entries pending this long with a dead replica are taken over. */
+  CLAIM_IDLE_MS: int(100, 3_600_000).default(30_000),
+  CLAIM_INTERVAL_MS: int(50, 600_000).default(5000),
+  /** Jobs one replica works on at once (most of them wait for a rate window). */
+  NOTIFIER_CONCURRENCY: int(1, 500).default(20),
+  /** Tries per job for 5xx/network failures (429s do not count), with exponential backoff. */
+  NOTIFIER_JOB_ATTEMPTS: int(1, 100).default(8),
+  NOTIFIER_BACKOFF_MS: int(10, 600_000).default(2000),
+  /** BullMQ job lock: a dead replica's jobs are taken over this long after it stopped renewing. */
+  NOTIFIER_JOB_LOCK_MS: int(500, 600_000).default(30_000),
+  /** How often BullMQ looks for jobs of dead replicas. */
+  NOTIFIER_STALLED_INTERVAL_MS: int(100, 600_000).default(30_000),
+  /** Sent/failed records and stored items are kept this long (dedupes redeliveries that old). */
+  NOTIFIER_RETENTION_HOURS: int(1, 24 * 30).default(48),
+});
+
+export type NotifierEnv = z.infer<typeof notifierEnvSchema>;
+
+export interface NotifierConfig {
+  port: number;
+  host: string;
+  logLevel: string;
+  redis: RedisConfig;
+  telegram: {
+    /** Undefined: dry run. */
+    token: string | undefined;
+    apiUrl: string;
+    timeoutMs: number;
+    chats: ChatTarget[];
+  };
+  limits: RateLimits;
+  consumer: { name: string; claimIdleMs: number; claimIntervalMs: number };
+  queue: { concurrency: number; attempts: number; backoffMs: number; lockMs: number; stalledIntervalMs: number };
+  delivery: { retentionMs: number; lockTtlMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment; the error names every bad variable and never echoes a secret. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): NotifierConfig {
+  const parsed = notifierEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);
+  const e = parsed.data;
+  registerSecret(e.TELEGRAM_BOT_TOKEN);
+  registerRedisPassword(e.REDIS_URL);
+  let chats: ChatTarget[];
+  try {
+    chats = parseChatIds(e.TELEGRAM_CHAT_IDS ?? '');
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: TELEGRAM_CHAT_IDS: ${(err as Error).message}`);
+  }
+  if (!chats.length) {
+    if (e.TELEGRAM_BOT_TOKEN) throw new ConfigError('invalid configuration: TELEGRAM_CHAT_IDS is required when TELEGRAM_BOT_TOKEN is set');
+    chats = [{ id: DRY_RUN_CHAT, group: false }];
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    redis: redisConfigFromEnv(e),
+    telegram: { token: e.TELEGRAM_BOT_TOKEN, apiUrl: e.TELEGRAM_API_URL.replace(/\/+$/, ''), timeoutMs: e.TELEGRAM_TIMEOUT_MS, chats },
+    limits: {
+      globalPerSecond: e.TELEGRAM_GLOBAL_RATE,
+      chatPerSecond: e.TELEGRAM_CHAT_RATE_PER_SEC,
+      groupPerMinute: e.TELEGRAM_GROUP_RATE_PER_MIN,
+      marginMs: e.TELEGRAM_RATE_MARGIN_MS,
+    },
+    consumer: { name: e.CONSUMER_NAME, claimIdleMs: e.CLAIM_IDLE_MS, claimIntervalMs: e.CLAIM_INTERVAL_MS },
+    queue: {
+      concurrency: e.NOTIFIER_CONCURRENCY,
+      attempts: e.NOTIFIER_JOB_ATTEMPTS,
+      backoffMs: e.NOTIFIER_BACKOFF_MS,
+      lockMs: e.NOTIFIER_JOB_LOCK_MS,
+      stalledIntervalMs: e.NOTIFIER_STALLED_INTERVAL_MS,
+    },
+    delivery: {
+      retentionMs: e.NOTIFIER_RETENTION_HOURS * 3_600_000,
+      // Outlives any live send (request timeout plus slack), so only a dead sender's lock expires.
+      lockTtlMs: e.TELEGRAM_TIMEOUT_MS + Math.max(1000, Math.round(e.TELEGRAM_TIMEOUT_MS / 2)),
+    },
+  };
+}
+
+function registerRedisPassword(url: string): void {
+  try {
+    const password = new URL(url).password;
+    if (password) {
+      registerSecret(password);
+      registerSecret(decodeURIComponent(password));
+    }
+  } catch {
+    // The schema already checked the scheme; an unparsable rest fails later with a clear Redis error.
+  }
+}

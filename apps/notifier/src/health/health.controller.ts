@@ -1,0 +1,35 @@
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { LivenessHealthIndicator, RedisHealthIndicator } from '@app/observability';
+import { PositionConsumer } from '../positions/position.consumer';
+import { RedisConnections } from '../redis/redis-connections';
+import { SignalConsumer } from '../signals/signal.consumer';
+import { TelegramProcessor } from '../telegram/telegram.processor';
+import { QueueHealthIndicator } from './queue.health';
+
+/** `GET /health`: 200 when Redis and the queue answer and the readers and worker run, else 503 naming the part down. */
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly redisHealth: RedisHealthIndicator,
+    private readonly queueHealth: QueueHealthIndicator,
+    private readonly liveness: LivenessHealthIndicator,
+    private readonly connections: RedisConnections,
+    private readonly signals: SignalConsumer,
+    private readonly positions: PositionConsumer,
+    private readonly worker: TelegramProcessor,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  check() {
+    return this.health.check([
+      () => this.redisHealth.check('redis', this.connections.command),
+      () => this.queueHealth.check('telegram_queue'),
+      () => this.liveness.check('signals_consumer', this.signals),
+      () => this.liveness.check('positions_consumer', this.positions),
+      () => this.liveness.check('telegram_worker', this.worker),
+    ]);
+  }
+}

@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { ObservabilityModule } from '@app/observability';
+import { loadConfig, type NotifierConfig } from './config';
+import { ChatDelivery } from './delivery/chat-delivery';
+import { deliveryKeys } from './delivery/delivery-keys';
+import { DeliveryStore } from './delivery/delivery.store';
+import { HealthController } from './health/health.controller';
+import { QueueHealthIndicator } from './health/queue.health';
+import { PositionConsumer } from './positions/position.consumer';
+import { RedisConnections } from './redis/redis-connections';
+import { SignalConsumer } from './signals/signal.consumer';
+import { DryRunTelegramClient, TelegramClient, type TelegramSender } from './telegram/telegram.client';
+import { TelegramProcessor } from './telegram/telegram.processor';
+import { TelegramQueue } from './telegram/telegram.queue';
+import { NOTIFIER_CONFIG, TELEGRAM_SENDER } from './tokens';
+
+@Module({
+  imports: [ObservabilityModule],
+  controllers: [HealthController],
+  providers: [
+    { provide: NOTIFIER_CONFIG, useFactory: (): NotifierConfig => loadConfig() },
+    RedisConnections,
+    {
+      provide: TELEGRAM_SENDER,
+      inject: [NOTIFIER_CONFIG],
+      useFactory: ({ telegram: t }: NotifierConfig): TelegramSender =>
+        t.token ? new TelegramClient({ apiUrl: t.apiUrl, token: t.token, timeoutMs: t.timeoutMs }) : new DryRunTelegramClient(),
+    },
+    {
+      provide: DeliveryStore,
+      inject: [NOTIFIER_CONFIG, RedisConnections],
+      useFactory: (cfg: NotifierConfig, c: RedisConnections) => new DeliveryStore(c.command, deliveryKeys(), cfg.delivery),
+    },
+    {
+      provide: ChatDelivery,
+      inject: [NOTIFIER_CONFIG, DeliveryStore, TELEGRAM_SENDER],
+      useFactory: (cfg: NotifierConfig, store: DeliveryStore, sender: TelegramSender) => new ChatDelivery(store, sender, deliveryKeys(), cfg.limits),
+    },
+    TelegramQueue,
+    TelegramProcessor,
+    SignalConsumer,
+    PositionConsumer,
+    QueueHealthIndicator,
+  ],
+})
+export class NotifierModule {}

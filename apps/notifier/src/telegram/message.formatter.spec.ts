@@ -1,0 +1,125 @@
+import { htmlError, plainText } from '../../test/fixtures/fake-telegram.server';
+import { makeClosedEvent, makeSignal, markersIn } from '../../test/fixtures/signals';
+import { buildDigest, composeMessage } from './digest';
+import { capMessage, escapeHtml, MAX_MESSAGE_CHARS } from './html';
+import { formatPositionClosed, formatSignal } from './message.formatter';
+import type { NotificationJob } from './notification-job';
+
+const HOSTILE = '<script>alert("x")</script> & <b>bold</b> &amp; 1 < 2 > 0';
+
+describe('signal message', () => {
+  it('reads at a glance: direction, symbol, entry/SL/TP with distances, RR, leverage, strength, agreeing strategies', () => {
+    expect(formatSignal(makeSignal(0))).toBe(
+      [
+        '🟢 <b>BUY ETHUSDT</b> · 1m · 20x',
+        'Entry <code>3500</code>',
+        'SL <code>3482.5</code> (-0.50%)',
+        'TP <code>3542</code> (+1.20%)',
+        'RR <b>2.4</b> · Strength <b>85.5</b>/100 · Confidence 75%',
+        '✅ 2 agree: ema_cross, rsi',
+        '📈 HighFrequencyScalping',
+        '🕒 <code>2025-01-02T09:00:00.000007</code> UTC',
+      ].join('\n'),
+    );
+    expect(formatSignal(makeSignal(1))).toMatch(/^🔴 <b>SELL BTCUSDT<\/b>/);
+  });
+
+  it('escapes hostile strategy names, vote names and timeframes so Telegram parses the HTML', () => {
+    const s = makeSignal(0, {
+      strategy_name: HOSTILE,
+      timeframe: '<1m&>',
+      metadata: { ...makeSignal(0).metadata, votes: [{ strategy: `</code>${HOSTILE}`, direction: 'BUY', confidence: 90, reason: '<i>' }] },
+    });
+    const text = formatSignal(s);
+    expect(htmlError(text)).toBeUndefined();
+    expect(plainText(text)).toContain(HOSTILE);
+    expect(plainText(text)).toContain('<1m&>');
+    expect(text).not.toContain('<script>');
+  });
+
+  it('stays under 4096 characters and valid with very long names and many voters', () => {
+    const long = '&<'.repeat(200);
+    const votes = Array.from({ length: 200 }, (_, i) => ({ strategy: `${long}${i}`, direction: 'BUY' as const, confidence: 50, reason: long }));
+    const text = formatSignal(makeSignal(0, { strategy_name: long.slice(0, 100), metadata: { ...makeSignal(0).metadata, strategies_agree: 200, votes } }));
+    expect(text.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+    expect(htmlError(text)).toBeUndefined();
+    expect(text).toContain('+188 more');
+    expect(text).toContain('2025-01-02T09:00:00.000007');
+  });
+});
+
+describe('position closed message', () => {
+  it('shows outcome, exit, PnL with leverage, R multiple and hold time', () => {
+    expect(formatPositionClosed(makeClosedEvent())).toBe(
+      [
+        '✅ <b>ETHUSDT BUY closed</b> · take profit',
+        'Entry <code>3500</code> → Exit <code>3542</code>',
+        'PnL <b>+1.20%</b> · <b>+24.00%</b> at 20x · <b>+2.40R</b>',
+        '⏱ Held 1h 12m · 1m · HighFrequencyScalping',
+        '✅ ema_cross, rsi',
+        '🕒 signal <code>2025-01-02T09:00:00.000007</code> UTC',
+      ].join('\n'),
+    );
+    const loss = formatPositionClosed(makeClosedEvent({ reason: 'stop_loss', pnl_pct: -0.5, pnl_leveraged_pct: -10, r_multiple: -1 }));
+    expect(loss).toMatch(/^❌ .* · stop loss\n/);
+    expect(loss).toContain('PnL <b>-0.50%</b> · <b>-10.00%</b> at 20x · <b>-1.00R</b>');
+  });
+
+  it('escapes a hostile symbol and strategy list', () => {
+    const text = formatPositionClosed(makeClosedEvent({ symbol: '<X&Y>', strategies: [HOSTILE], strategy_name: HOSTILE }));
+    expect(htmlError(text)).toBeUndefined();
+    expect(plainText(text)).toContain('<X&Y>');
+  });
+});
+
+describe('digest', () => {
+  const signals = (n: number): NotificationJob[] =>
+    Array.from({ length: n }, (_, i) => ({ kind: 'signal', entry_id: `${i}-0`, signal: makeSignal(i) }));
+
+  it('sends one pending item as the full message', () => {
+    const one = signals(1);
+    expect(composeMessage(one)).toEqual({ text: formatSignal(makeSignal(0)), count: 1, kind: 'single' });
+  });
+
+  it('packs as many items as fit in 4096 characters, oldest first, each identifiable', () => {
+    const items = signals(100);
+    const d = composeMessage(items);
+    expect(d.kind).toBe('digest');
+    expect(d.text.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+    expect(d.count).toBeGreaterThan(20);
+    expect(d.count).toBeLessThan(100);
+    expect(markersIn(d.text)).toEqual(items.slice(0, d.count).map((_, i) => makeSignal(i).timestamp));
+    expect(d.text.split('\n')[0]).toBe(`📬 <b>Digest: ${d.count} signals</b> (grouped to stay within Telegram's rate limit)`);
+    expect(htmlError(d.text)).toBeUndefined();
+    // The next line would not have fitted.
+    expect(buildDigest(items.slice(0, d.count + 1), Number.MAX_SAFE_INTEGER).text.length).toBeGreaterThan(MAX_MESSAGE_CHARS);
+  });
+
+  it('mixes signals and closes, escaping every line', () => {
+    const items: NotificationJob[] = [
+      { kind: 'signal', entry_id: '1-0', signal: makeSignal(1, { timeframe: '<&>' }) },
+      { kind: 'position_closed', entry_id: '2-0', event: makeClosedEvent({ symbol: '<&>' }) },
+    ];
+    const d = composeMessage(items);
+    expect(d.count).toBe(2);
+    expect(d.text).toMatch(/^📬 <b>Digest: 1 signal, 1 closed position<\/b>/);
+    expect(htmlError(d.text)).toBeUndefined();
+  });
+});
+
+describe('html helpers', () => {
+  it('escapes the three characters Telegram requires', () => {
+    expect(escapeHtml('a<b>&c')).toBe('a&lt;b&gt;&amp;c');
+  });
+
+  it('caps an oversized text on a line boundary, keeping the HTML valid', () => {
+    const text = Array.from({ length: 100 }, (_, i) => `<b>line ${i}</b> ${'x'.repeat(60)}`).join('\n');
+    const capped = capMessage(text);
+    expect(capped.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+    expect(capped.endsWith('\n…')).toBe(true);
+    expect(htmlError(capped)).toBeUndefined();
+    const oneLine = capMessage(`<b>${'&'.repeat(5000)}</b>`.replace(/&/g, '&amp;'));
+    expect(oneLine.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+    expect(htmlError(oneLine)).toBeUndefined();
+  });
+});

@@ -1,0 +1,32 @@
+import { counter, histogram, LATENCY_BUCKETS } from '@app/observability';
+
+export const messagesSent = counter({
+  name: 'telegram_messages_sent_total',
+  help: 'Messages Telegram accepted, by kind (signal, position_closed, digest)',
+  labelNames: ['kind'] as const,
+});
+
+export const itemsDelivered = counter({
+  name: 'telegram_items_delivered_total',
+  help: 'Signals and position closes delivered to a chat; a digest counts each item it carries',
+  labelNames: ['kind'] as const,
+});
+
+export const messagesFailed = counter({
+  name: 'telegram_messages_failed_total',
+  help: 'Messages refused for good (bad_request, unauthorized, forbidden, not_found, client_error) or out of retries (retries_exhausted)',
+  labelNames: ['reason'] as const,
+});
+
+export const messagesRetried = counter({
+  name: 'telegram_messages_retried_total',
+  help: 'Sends to be tried again: rate_limited (429, retry_after honoured), server_error, network, timeout, bad_reply',
+  labelNames: ['reason'] as const,
+});
+
+export const sendDuration = histogram({
+  name: 'telegram_send_duration_seconds',
+  help: 'Bot API sendMessage latency, by outcome',
+  labelNames: ['outcome'] as const,
+  buckets: LATENCY_BUCKETS,
+});

@@ -1,0 +1,64 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { QUEUES } from '@app/contracts';
+import { gauge } from '@app/observability';
+import type { NotifierConfig } from '../config';
+import { RedisConnections } from '../redis/redis-connections';
+import { NOTIFIER_CONFIG } from '../tokens';
+import { jobIdFor, type NotificationJob } from './notification-job';
+
+const COUNTED_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+/** A scrape or health check never waits longer than this for Redis. */
+const COUNTS_TIMEOUT_MS = 1000;
+
+/** The `telegram` BullMQ queue: one job per stream entry, keyed by the entry id. */
+@Injectable()
+export class TelegramQueue implements OnApplicationShutdown {
+  readonly queue: Queue<NotificationJob>;
+
+  constructor(@Inject(NOTIFIER_CONFIG) cfg: NotifierConfig, connections: RedisConnections) {
+    const { attempts, backoffMs } = cfg.queue;
+    this.queue = new Queue<NotificationJob>(QUEUES.telegram, {
+      connection: connections.create('notifier:queue'),
+      defaultJobOptions: {
+        attempts,
+        backoff: { type: 'exponential', delay: backoffMs },
+        // Kept a while so that a redelivered entry finds its job and adds none (the sent records
+        // dedupe anyway; this keeps the job count honest).
+        removeOnComplete: { age: Math.round(cfg.delivery.retentionMs / 1000), count: 20_000 },
+        removeOnFail: { age: 7 * 86_400 },
+      },
+    });
+    const queue = this.queue;
+    gauge({
+      name: 'bullmq_queue_jobs',
+      help: 'Jobs in the BullMQ queue by state (waiting, active, delayed, failed)',
+      labelNames: ['queue', 'state'] as const,
+      async collect() {
+        const counts = await withTimeout(queue.getJobCounts(...COUNTED_STATES), COUNTS_TIMEOUT_MS).catch(() => undefined);
+        if (counts) for (const state of COUNTED_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+      },
+    });
+  }
+
+  /** Idempotent: the same stream entry always maps to the same job. */
+  async enqueue(stream: string, job: NotificationJob): Promise<void> {
+    await this.queue.add(job.kind, job, { jobId: jobIdFor(stream, job.entry_id) });
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    return withTimeout(this.queue.getJobCounts(...COUNTED_STATES), COUNTS_TIMEOUT_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no reply from Redis within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
