@@ -1,3 +1,4 @@
+import { metricsRegistry } from '@app/observability';
 import { waitFor } from '@app/testing';
 import { FakeBinance } from './fixtures/binance/fake-binance.server';
 import { startFeed, type RunningFeed } from './fixtures/binance/feed-harness';
@@ -74,6 +75,7 @@ describe('Binance futures feed: reconnect, stall, rotation and gap fill', () => 
 
   it('treats a silent connection as dead within the stall timeout, reconnects and gap-fills', async () => {
     const stallTimeoutMs = 400;
+    const stallsBefore = await counterValue('binance_ws_stalls_total');
     feed = await startConnected({ stallTimeoutMs });
     await waitFor(() => feed!.count('BTCUSDT') >= 10, { what: '10 candles' });
     const stalledConn = server.openConnections()[0];
@@ -86,6 +88,7 @@ describe('Binance futures feed: reconnect, stall, rotation and gap fill', () => 
     await expectCompleteSequence(feed);
 
     expect(feed.source.stats.stalls).toBe(1);
+    expect((await counterValue('binance_ws_stalls_total')) - stallsBefore).toBe(1);
     expect(feed.source.stats.gapFilledCandles).toBeGreaterThan(0);
     expect(feed.logs.find('warn', /stall \(no frame for 400 ms\)/)).toHaveLength(1);
   });
@@ -129,3 +132,10 @@ describe('Binance futures feed: reconnect, stall, rotation and gap fill', () => 
     expect(feed.logs.find('warn', /connection attempt failed.*503/)).not.toHaveLength(0);
   });
 });
+
+/** Current value of an unlabelled counter in the process registry (what /metrics would show). */
+async function counterValue(name: string): Promise<number> {
+  const metric = metricsRegistry.getSingleMetric(name);
+  if (!metric) return 0;
+  return (await metric.get()).values.reduce((sum, v) => sum + v.value, 0);
+}
