@@ -134,6 +134,11 @@ function prefixLines(proc: ChildProcess, name: string, color: number): void {
 
 async function main(): Promise<void> {
   const forcePrivate = process.argv.includes('--private-redis');
+  // The same .env as docker compose; variables already set in the shell win.
+  if (existsSync(join(ROOT, '.env'))) {
+    process.loadEnvFile(join(ROOT, '.env'));
+    say('read .env');
+  }
 
   say('building (npm run build)');
   const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
