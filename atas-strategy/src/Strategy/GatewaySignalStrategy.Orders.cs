@@ -115,7 +115,7 @@ namespace AtasSignalStrategy
             lock (_ordersLock) _pendingEntry = entry;
             try
             {
-                await OpenOrderAsync(entry).ConfigureAwait(false);
+                await SendAsync(entry).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -126,22 +126,24 @@ namespace AtasSignalStrategy
             var final = await WaitFinalAsync(entry, EntryFillTimeout, ct).ConfigureAwait(false);
             if (final == null)
             {
+                // Unfilled after the timeout: cancel, then size the bracket on what did fill.
                 await TryCancelAsync(entry).ConfigureAwait(false);
-                final = entry;
+                final = await WaitFinalAsync(entry, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false) ?? entry;
             }
             lock (_ordersLock) _pendingEntry = null;
-            var filled = FilledQuantity(final);
-            if (filled <= 0)
-            {
-                return ExecutionResult.Failed(final.State == OrderStates.Failed
-                    ? "the entry order was rejected"
-                    : "the entry order did not fill within " + EntryFillTimeout.TotalSeconds + " s and was cancelled");
-            }
-            OpenSignal = signal;
+            if (final.State == OrderStates.Failed) return ExecutionResult.Failed("the entry order was rejected");
             await WaitForPositionAsync(ct).ConfigureAwait(false);
 
-            var fillPrice = CurrentPosition != 0 ? AveragePrice : 0m;
-            var stopPassed = SignalValidator.CheckStopAfterFill(signal.IsBuy, fillPrice, signal.StopLoss);
+            // The bracket protects the position actually held (the strategy was flat before the
+            // entry); the order's own fill count only stands in while the position lags behind.
+            var held = Math.Abs(CurrentPosition);
+            var filled = held > 0 ? held : final.State == OrderStates.Done ? FilledQuantity(final) : 0m;
+            if (filled <= 0)
+                return ExecutionResult.Failed("the entry order did not fill within " + EntryFillTimeout.TotalSeconds + " s and was cancelled");
+            OpenSignal = signal;
+
+            var fillPrice = held > 0 ? AveragePrice : 0m;
+            var stopPassed = SignalValidator.CheckStopAfterFill(signal.IsBuy, fillPrice, ShrinkPrice(signal.StopLoss));
             if (stopPassed != null)
             {
                 await FlattenLockedAsync("the stop was already passed: " + stopPassed).ConfigureAwait(false);
@@ -162,7 +164,7 @@ namespace AtasSignalStrategy
             lock (_ordersLock) _protectiveStop = stop;
             try
             {
-                await OpenOrderAsync(stop).ConfigureAwait(false);
+                await SendAsync(stop).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -180,7 +182,7 @@ namespace AtasSignalStrategy
                 sizing.Reason != null ? ", " + sizing.Reason : "", text);
             try
             {
-                await OpenOrderAsync(target).ConfigureAwait(false);
+                await SendAsync(target).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -202,7 +204,7 @@ namespace AtasSignalStrategy
                 var close = CloseOrder(position);
                 try
                 {
-                    await OpenOrderAsync(close).ConfigureAwait(false);
+                    await SendAsync(close).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -229,7 +231,7 @@ namespace AtasSignalStrategy
             {
                 try
                 {
-                    tasks.Add(OpenOrderAsync(CloseOrder(position)));
+                    tasks.Add(SendAsync(CloseOrder(position)));
                 }
                 catch (Exception ex)
                 {
@@ -269,16 +271,37 @@ namespace AtasSignalStrategy
         {
             var close = NewOrder(position > 0 ? OrderDirections.Sell : OrderDirections.Buy, OrderTypes.Market, Math.Abs(position), "gws close");
             // Reduce-only where the connector supports it: a close racing the stop must not reverse the position.
-            var manager = TradingManager;
-            var options = manager == null ? null : manager.GetSecurityTradingOptions();
-            var flags = options == null ? null : options.CreateMarketOrderFlagsObject();
-            var reduceOnly = flags as IOrderOptionReduceOnly;
-            if (reduceOnly != null)
+            try
             {
-                reduceOnly.ReduceOnly = true;
-                close.ExtendedOptions = flags;
+                var manager = TradingManager;
+                var options = manager == null ? null : manager.GetSecurityTradingOptions();
+                var flags = options == null ? null : options.CreateMarketOrderFlagsObject();
+                var reduceOnly = flags as IOrderOptionReduceOnly;
+                if (reduceOnly != null)
+                {
+                    reduceOnly.ReduceOnly = true;
+                    close.ExtendedOptions = flags;
+                }
+            }
+            catch (Exception)
+            {
+                // No reduce-only on this connector: a plain market close is still the right order.
             }
             return close;
+        }
+
+        /// <summary>OpenOrderAsync; an order it refused is forgotten, so it never counts as "still working".</summary>
+        private async Task SendAsync(Order order)
+        {
+            try
+            {
+                await OpenOrderAsync(order).ConfigureAwait(false);
+            }
+            catch
+            {
+                lock (_ordersLock) _ownOrders.Remove(order);
+                throw;
+            }
         }
 
         private async Task TryCancelAsync(Order order)
@@ -397,14 +420,20 @@ namespace AtasSignalStrategy
 
         protected override void OnCurrentPositionChanged()
         {
-            if (CurrentPosition == 0)
+            var position = CurrentPosition;
+            bool unexpected;
+            lock (_ordersLock)
             {
-                lock (_ordersLock)
+                if (position == 0)
                 {
                     _openSignal = null;
                     _protectiveStop = null;
                 }
+                // A fill outside an order sequence, e.g. an entry that filled after its cancel.
+                unexpected = position != 0 && _openSignal == null && _pendingEntry == null && _tradeGate.CurrentCount > 0;
             }
+            if (unexpected)
+                Notify(NoticeLevel.Warning, "unexpected-position", "The strategy holds " + position + " with no stop placed by it: protect or close it by hand.");
             base.OnCurrentPositionChanged();
         }
 
