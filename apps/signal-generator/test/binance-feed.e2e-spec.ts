@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '@app/testing';
-import type { AggTrade } from '../src/market-data/binance';
+import { BinanceFuturesSource, type AggTrade } from '../src/market-data/binance';
+import { CaptureLogger } from './fixtures/binance/capture-logger';
 import { FakeBinance } from './fixtures/binance/fake-binance.server';
 import { startFeed, type RunningFeed } from './fixtures/binance/feed-harness';
 import { expectedCandle, loadRows } from './fixtures/binance/kline-fixture';
@@ -115,6 +116,22 @@ describe('Binance futures feed: stream handling', () => {
     expect(server.connections[0].streams).toEqual(['btcusdt@kline_1m', 'ethusdt@kline_1m', 'ethusdt@aggTrade']);
     expect(trades.map((t) => t.id)).toEqual([1206419187, 1206419188, 1206419189, 1206419190, 1206419191]);
     expect(trades[1]).toEqual({ symbol: 'ETHUSDT', id: 1206419188, price: 1666.79, quantity: 0.152, time: 1675329600214, buyerIsMaker: true });
+  });
+
+  it('rejects run() with the consumer\'s error and closes the connection when onCandle throws', async () => {
+    server = await FakeBinance.start({ markets: { BTCUSDT: btc, ETHUSDT: eth } });
+    const source = new BinanceFuturesSource({
+      symbols: ['BTCUSDT'], wsBaseUrl: server.wsBaseUrl, rest: { baseUrl: server.restBaseUrl }, logger: new CaptureLogger(),
+    });
+    let seen = 0;
+    const done = source.run(() => {
+      if (++seen === 3) throw new Error('redis is down');
+    });
+    await expect(done).rejects.toThrow('redis is down');
+    expect(seen).toBe(3);
+    expect(source.connected).toBe(false);
+    await waitFor(() => server.openConnections().length === 0, { what: 'socket closed' });
+    await source.stop();
   });
 
   it('stop() closes the socket, settles run() and leaves no timer or socket behind', async () => {

@@ -108,6 +108,18 @@ describe('Binance futures feed: reconnect, stall, rotation and gap fill', () => 
     expect(server.openConnections().length).toBeLessThanOrEqual(1);
   });
 
+  it('keeps the current connection while a replacement is refused, then rotates', async () => {
+    feed = await startConnected({ maxConnectionAgeMs: 150 });
+    server.refuseNew({ forCandles: 30 });
+    await waitFor(() => server.rejectedUpgrades.length >= 2, { what: 'refused replacements' });
+    expect(feed.source.connected).toBe(true);
+    await expectCompleteSequence(feed);
+
+    expect(feed.logs.find('warn', /rotation connection failed; keeping the current one/).length).toBeGreaterThanOrEqual(2);
+    expect(feed.source.stats).toMatchObject({ reconnects: 0, gapFilledCandles: 0 });
+    expect(feed.source.stats.rotations).toBeGreaterThanOrEqual(1);
+  });
+
   it('fills a hole in a healthy stream (closed klines lost upstream) before the next live candle', async () => {
     feed = await startConnected();
     await waitFor(() => feed!.count('BTCUSDT') >= 10, { what: '10 candles' });

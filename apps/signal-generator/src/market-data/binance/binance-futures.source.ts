@@ -8,22 +8,12 @@ import { binanceFeedMetrics, type BinanceFeedMetrics } from './binance-feed.metr
 import { resolveOptions, type BinanceFuturesSourceOptions, type ResolvedOptions } from './binance-futures.options';
 import { BinanceRestClient } from './binance-rest.client';
 import { BinanceWsConnection, describeCloseReason, type CloseReason } from './binance-ws.connection';
+import { emptyStats, type BinanceFeedStats } from './binance-feed.stats';
 import { CandleSequence } from './candle-sequence';
+import { GapFiller } from './gap-filler';
 import type { FeedLogger } from './feed-logger';
 import type { AggTrade } from './agg-trade.parser';
 import { parseStreamFrame, type FrameContext } from './stream-frame.parser';
-
-/** Plain per-instance counts, for health details and tests (the prom-client series are process-wide). */
-export interface BinanceFeedStats {
-  connects: number;
-  reconnects: number;
-  rotations: number;
-  stalls: number;
-  gapFilledCandles: number;
-  gapFillFailures: number;
-  malformedFrames: number;
-  duplicateCandles: number;
-}
 
 type State = 'idle' | 'running' | 'stopping' | 'stopped';
 
@@ -36,14 +26,11 @@ type State = 'idle' | 'running' | 'stopping' | 'stopped';
  * make-before-break ahead of Binance's 24 h cut, so a rotation loses nothing.
  */
 export class BinanceFuturesSource implements MarketDataSource, Liveness {
-  readonly stats: BinanceFeedStats = {
-    connects: 0, reconnects: 0, rotations: 0, stalls: 0,
-    gapFilledCandles: 0, gapFillFailures: 0, malformedFrames: 0, duplicateCandles: 0,
-  };
+  readonly stats: BinanceFeedStats = emptyStats();
   private readonly cfg: ResolvedOptions;
   private readonly url: string;
   private readonly frameCtx: FrameContext;
-  private readonly rest: BinanceRestClient;
+  private readonly gaps: GapFiller;
   private readonly sequence: CandleSequence;
   private readonly lastAggTradeId = new Map<string, number>();
   private readonly log: FeedLogger;
@@ -55,6 +42,8 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness {
   private reconnectTimer?: NodeJS.Timeout;
   private rotationTimer?: NodeJS.Timeout;
   private attempt = 0;
+  /** Separate from `attempt`: the live socket keeps resetting that one while replacements fail. */
+  private rotationAttempt = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly abort = new AbortController();
   private onCandle: (candle: Candle) => Promise<void> | void = () => undefined;
@@ -71,10 +60,22 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness {
     this.sequence = new CandleSequence(intervalMs);
     this.log = options.logger ?? getLogger('binance-feed');
     this.metrics = options.metrics ?? binanceFeedMetrics();
-    this.rest = new BinanceRestClient({
+    const rest = new BinanceRestClient({
       ...this.cfg.rest,
       logger: this.log,
       onRetry: (endpoint, status) => this.metrics.restRetries.inc({ endpoint, status }),
+    });
+    this.gaps = new GapFiller({
+      rest,
+      klines: this.frameCtx,
+      pageSize: this.cfg.gapFillPageSize,
+      closedGraceMs: this.cfg.closedGraceMs,
+      now: this.cfg.now,
+      signal: this.abort.signal,
+      log: this.log,
+      metrics: this.metrics,
+      stats: this.stats,
+      deliver: (candle) => this.deliver(candle),
     });
   }
 
@@ -146,6 +147,7 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness {
     if (previous) {
       // Make-before-break: both sockets overlapped, so nothing was missed; the cursor drops repeats.
       this.stats.rotations++;
+      this.rotationAttempt = 0;
       this.metrics.rotations.inc();
       this.log.info({ connection: conn.id, replaced: previous.id }, 'rotated Binance connection');
       void previous.close('rotation');
@@ -164,7 +166,7 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness {
     if (conn === this.pending) {
       this.pending = undefined;
       if (this.active) {
-        const delay = this.nextBackoff();
+        const delay = fullJitterDelay(this.rotationAttempt++, this.cfg.reconnectBaseMs, this.cfg.reconnectMaxMs);
         this.log.warn({ reason: describeCloseReason(reason), retryInMs: delay }, 'rotation connection failed; keeping the current one');
         this.armRotation(delay);
       } else {
@@ -277,70 +279,14 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness {
       this.stats.duplicateCandles++;
       return;
     }
-    if (verdict.kind === 'gap') await this.fill(candle.symbol, verdict.from, candle.open_time - 1, 'missing before a live candle');
+    if (verdict.kind === 'gap') await this.gaps.fill(candle.symbol, verdict.from, candle.open_time - 1, 'missing before a live candle');
     await this.deliver(candle);
   }
 
   private async fillAfterReconnect(): Promise<void> {
     for (const symbol of this.cfg.symbols) {
       const from = this.sequence.nextOpenTime(symbol);
-      if (from !== undefined) await this.fill(symbol, from, undefined, 'reconnect');
-    }
-  }
-
-  /**
-   * Delivers closed REST klines from `from` (open time) up to `to` (inclusive) or, without `to`,
-   * up to the last closed one. A failure is logged and counted, never thrown: the live feed goes
-   * on, and the next live candle retries the range through the gap check.
-   */
-  private async fill(symbol: string, from: number, to: number | undefined, cause: string): Promise<void> {
-    const { intervalMs } = this.frameCtx;
-    const pageSize = this.cfg.gapFillPageSize;
-    let start = from;
-    let filled = 0;
-    try {
-      for (;;) {
-        if (this.state !== 'running') return;
-        const rows = await this.fetchPage(symbol, start, to, from, cause);
-        if (rows === undefined) return;
-        let reachedOpenCandle = false;
-        for (const candle of rows) {
-          if (to === undefined && candle.close_time + this.cfg.closedGraceMs >= this.cfg.now()) {
-            reachedOpenCandle = true;
-            break;
-          }
-          if (await this.deliver(candle)) filled++;
-        }
-        if (reachedOpenCandle || rows.length < pageSize) return;
-        start = rows[rows.length - 1].open_time + intervalMs;
-        if (to !== undefined && start > to) return;
-      }
-    } finally {
-      if (filled > 0) {
-        this.stats.gapFilledCandles += filled;
-        this.metrics.gapFilledCandles.inc({ symbol }, filled);
-        this.log.info({ symbol, candles: filled, from, to, cause }, `gap filled ${filled} ${symbol} candles from REST`);
-      }
-    }
-  }
-
-  /** One klines page; undefined (logged, counted) when REST gave up or the feed is stopping. */
-  private async fetchPage(symbol: string, start: number, to: number | undefined, from: number, cause: string): Promise<Candle[] | undefined> {
-    try {
-      return await this.rest.klines(
-        { symbol, interval: this.cfg.interval, startTime: start, endTime: to, limit: this.cfg.gapFillPageSize },
-        this.frameCtx,
-        this.abort.signal,
-      );
-    } catch (err) {
-      if (this.abort.signal.aborted) return undefined;
-      this.stats.gapFillFailures++;
-      this.metrics.gapFillFailures.inc({ symbol });
-      this.log.error(
-        { symbol, from, to, cause, err: (err as Error).message },
-        `gap fill for ${symbol} failed; candles from ${new Date(start).toISOString()} are missing until the next live candle retries`,
-      );
-      return undefined;
+      if (from !== undefined) await this.gaps.fill(symbol, from, undefined, 'reconnect');
     }
   }
 

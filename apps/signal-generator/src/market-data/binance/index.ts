@@ -1,4 +1,5 @@
 export * from './binance-futures.source';
+export * from './binance-feed.stats';
 export * from './binance-futures.options';
 export * from './binance.config';
 export * from './binance-rest.client';
