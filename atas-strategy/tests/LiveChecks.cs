@@ -248,6 +248,9 @@ namespace AtasSignalStrategy.Tests
             {
                 var poller = new CloseRequestPoller(client);
                 await poller.PollAsync(null, CancellationToken.None); // existing ones
+                // As the strategy starts: from a moment on, not from the beginning of the stream.
+                var fromStart = new CloseRequestPoller(client, CloseRequestPoller.StartingAt(DateTime.UtcNow.AddMinutes(-5)));
+                var later = new CloseRequestPoller(client, CloseRequestPoller.StartingAt(DateTime.UtcNow.AddMinutes(10)));
                 var signal = first[0];
                 var reply = await control.RequestAsync(new JObject
                 {
@@ -265,6 +268,8 @@ namespace AtasSignalStrategy.Tests
                 TestHarness.Equal("max_hold", got[0].Reason, "reason");
                 TestHarness.Equal((string)reply["id"], got[0].Id, "id");
                 TestHarness.Equal(0, (await poller.PollAsync(null, CancellationToken.None)).Count, "not returned again");
+                TestHarness.Equal(got[0].Id, string.Join(",", (await fromStart.PollAsync(null, CancellationToken.None)).Select(r => r.Id)), "a cursor from 5 min ago sees it");
+                TestHarness.Equal(0, (await later.PollAsync(null, CancellationToken.None)).Count, "a cursor from the future does not");
             });
         }
 

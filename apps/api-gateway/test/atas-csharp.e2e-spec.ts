@@ -179,6 +179,9 @@ describeWithMono(title, () => {
     });
     expect(Number(/csharp: (\d+) passed/.exec(summary ?? '')?.[1])).toBeGreaterThanOrEqual(MIN_CHECKS);
     expect(report).toContain('ok   - live push: after a dropped connection, Last-Event-ID replays exactly the missed signals');
+    // Close requests are checked whenever this gateway serves them.
+    const closeEndpoint = await fetch(`${baseUrl}/api/positions/close-requests`, { headers: { 'X-API-Key': API_KEY } });
+    if (closeEndpoint.status !== 404) expect(report).toContain('ok   - live close requests: each new close request is returned once');
 
     // The acknowledgement the C# client sent is visible to everyone: the history, /latest, Redis.
     expect(acked).toHaveLength(1);

@@ -18,7 +18,10 @@ namespace AtasSignalStrategy.Core
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
         private DateTime _nextTryWhenUnavailable;
 
-        /// <param name="since">Start after this close-request id; null: everything stored.</param>
+        /// <param name="since">
+        /// Start after this close-request id; null: everything stored (oldest first, a page at a
+        /// time). <see cref="StartingAt"/> gives an id for "from this moment on".
+        /// </param>
         public CloseRequestPoller(GatewayClient client, string since = null, Func<DateTime> utcNow = null)
         {
             if (client == null) throw new ArgumentNullException("client");
@@ -26,6 +29,16 @@ namespace AtasSignalStrategy.Core
             Since = since;
             _utcNow = utcNow ?? (() => DateTime.UtcNow);
             UnavailableRetry = TimeSpan.FromMinutes(1);
+        }
+
+        /// <summary>
+        /// A cursor that skips every close request stored before <paramref name="utc"/> (stream
+        /// ids start with their time in ms), so a fresh start does not page through history.
+        /// </summary>
+        public static string StartingAt(DateTime utc)
+        {
+            var ms = (long)(utc - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalMilliseconds;
+            return new StreamId(Math.Max(0, ms), 0).ToString();
         }
 
         /// <summary>The cursor: id of the newest close request returned so far.</summary>

@@ -32,6 +32,7 @@ namespace AtasSignalStrategy
         private SymbolMap _symbols;
         private CloseRequestPoller _closePoller;
         private string _securityKey;
+        private DateTime _startedAtUtc;
 
         // CanProcess(bar) of the last OnCalculate: orders go out only on the live bar.
         private volatile bool _live;
@@ -79,11 +80,15 @@ namespace AtasSignalStrategy
             if (_store.Recovered) Notify(NoticeLevel.Warning, "store", _store.RecoveryMessage);
             ReportInterruptedExecutions();
 
+            ResetRunState();
             _run = settings;
             _symbols = SymbolMap.Parse(settings.SymbolMapping);
             _client = new GatewayClient(settings.ApiUrl, settings.ApiKey);
             _sse = new SseClient(settings.ApiUrl, settings.ApiKey);
-            _closePoller = new CloseRequestPoller(_client);
+            // Close requests from before this start belong to positions of earlier runs; five
+            // minutes of margin absorb a clock difference with the gateway.
+            _startedAtUtc = DateTime.UtcNow;
+            _closePoller = new CloseRequestPoller(_client, CloseRequestPoller.StartingAt(_startedAtUtc.AddMinutes(-5)));
             _pipeline = new SignalPipeline(IsOurSymbol, settings.MaxSignalAgeSeconds, _store, new AtasExecutor(this),
                                            new AckSender(_client.AcknowledgeAsync), Notify);
             _cts = new CancellationTokenSource();

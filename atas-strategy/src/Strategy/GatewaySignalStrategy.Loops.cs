@@ -17,8 +17,23 @@ namespace AtasSignalStrategy
         private readonly ConcurrentDictionary<string, SignalDto> _deferred = new ConcurrentDictionary<string, SignalDto>();
 
         private DateTime _pushPausedUntil;
-        private bool _closeRequestsPrimed;
         private bool _closeRequestsMissingReported;
+
+        /// <summary>A restarted instance starts clean: nothing of the previous run carries over.</summary>
+        private void ResetRunState()
+        {
+            _deferred.Clear();
+            _pushPausedUntil = DateTime.MinValue;
+            _closeRequestsMissingReported = false;
+            lock (_ordersLock)
+            {
+                _ownOrders.Clear();
+                _waiters.Clear();
+                _pendingEntry = null;
+                _protectiveStop = null;
+                _openSignal = null;
+            }
+        }
 
         /// <summary>Receives signals: push (SSE) with polling while the stream is down, or polling only.</summary>
         private async Task SignalLoopAsync(CancellationToken ct)
@@ -178,12 +193,6 @@ namespace AtasSignalStrategy
                 _closeRequestsMissingReported = true;
                 return;
             }
-            if (!_closeRequestsPrimed)
-            {
-                // The first answer is history: those positions belong to earlier runs.
-                _closeRequestsPrimed = true;
-                return;
-            }
             foreach (var request in requests)
             {
                 if (!IsOurSymbol(request.Symbol)) continue;
@@ -191,7 +200,14 @@ namespace AtasSignalStrategy
                 var ours = open != null && !string.IsNullOrEmpty(open.Id) && (request.SignalId == open.Id || request.PositionId == open.Id);
                 if (!ours)
                 {
-                    if (!_run.AutoTrade) Alert("Close request: " + request.Symbol + " " + request.Direction + " (" + request.Reason + ")");
+                    // Alerts-only: the trader manages positions by hand, so tell them (recent requests only).
+                    DateTime requestedAt;
+                    if (!_run.AutoTrade && SignalTime.TryParseUtc(request.RequestedAt, out requestedAt) && requestedAt >= _startedAtUtc.AddSeconds(-30))
+                    {
+                        var text = "Close request: " + request.Symbol + " " + request.Direction + " from signal " + request.SignalId + " (" + request.Reason + ")";
+                        Alert(text);
+                        Notify(NoticeLevel.Info, "close:" + request.Id, text);
+                    }
                     continue;
                 }
                 await _tradeGate.WaitAsync(ct).ConfigureAwait(false);
