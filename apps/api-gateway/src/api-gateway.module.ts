@@ -8,6 +8,7 @@ import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { RedisModule } from './redis/redis.module';
+import { PositionsModule } from './positions/positions.module';
 import { SignalsModule } from './signals/signals.module';
 import { RequestStats } from './stats/request-stats';
 import { StatsController } from './stats/stats.controller';
@@ -27,6 +28,7 @@ export class ApiGatewayModule {
         ObservabilityModule,
         SignalsModule,
         // Feature modules:
+        PositionsModule,
       ],
       controllers: [IndexController, HealthController, StatsController],
       providers: [RequestStats, { provide: APP_FILTER, useClass: AllExceptionsFilter }, { provide: APP_GUARD, useClass: ApiKeyGuard }],

@@ -1,0 +1,83 @@
+import { Inject, Injectable, NotFoundException, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { KEYS, ManualCloseJobSchema, PositionEventSchema, QUEUES, type ManualCloseJob } from '@app/contracts';
+import { createRedis, errMessage, redisConfigFromEnv } from '@app/redis-streams';
+import { getLogger } from '@app/observability';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG, REDIS } from '../tokens';
+
+export interface ManualCloseAccepted {
+  request_id: string;
+  position_id: string;
+  requested_at: string;
+}
+
+/**
+ * `POST /api/positions/{id}/close`: checks the position in Redis (not the read model, which may
+ * lag by a moment) and hands the close to the position-closer on the `position-manual-close`
+ * queue. The closer exits at the last candle close and publishes the `closed` event and the ATAS
+ * close request; a request racing another close is a no-op there.
+ */
+@Injectable()
+export class ManualCloseService implements OnModuleDestroy {
+  private readonly queue: Queue<ManualCloseJob>;
+  private readonly log = getLogger('manual-close');
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {
+    // Fail fast rather than hold the request when Redis is away (no offline queue).
+    this.queue = new Queue<ManualCloseJob>(QUEUES.manualClose, {
+      connection: createRedis(redisConfigFromEnv(config), 'api-gateway:manual-close', { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
+    });
+    this.queue.on('error', (err) => this.log.warn({ err: err.message }, 'manual-close queue error'));
+  }
+
+  async request(positionId: string): Promise<ManualCloseAccepted> {
+    const state = await this.unavailableOnError(() => this.redis.hget(KEYS.positions, positionId));
+    const parsed = state === null ? null : PositionEventSchema.safeParse(safeJson(state));
+    if (!parsed?.success) throw new NotFoundException(`position ${positionId} not found`);
+    const position = parsed.data;
+    if (position.type === 'closed') {
+      throw new NotFoundException(`position ${positionId} is already closed (${position.reason} at ${position.exit_price}, ${position.closed_at})`);
+    }
+    const job = ManualCloseJobSchema.parse({ request_id: randomUUID(), position_id: positionId, requested_at: new Date().toISOString() });
+    await this.unavailableOnError(() =>
+      this.queue.add('close', job, {
+        jobId: job.request_id,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: { age: 3600 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      }),
+    );
+    this.log.info({ request_id: job.request_id, position_id: positionId }, 'manual close requested');
+    return job;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const conn = await this.queue.client;
+    await this.queue.close();
+    await conn.quit().catch(() => conn.disconnect());
+  }
+
+  private async unavailableOnError<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      this.log.warn({ err: errMessage(err) }, 'manual close: Redis unavailable');
+      throw new ServiceUnavailableException('position store unavailable; retry shortly');
+    }
+  }
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,68 @@
+import type { PositionClosedEvent, PositionOpenedEvent } from '@app/contracts';
+import { PositionProjection } from './position-projection';
+
+const opened = (id: string, symbol: string, at: string): PositionOpenedEvent => ({
+  type: 'opened',
+  position_id: id,
+  signal_id: id,
+  signal_timestamp: '2025-05-06T12:00:00.000000',
+  symbol,
+  direction: 'BUY',
+  timeframe: '1m',
+  strategy_name: 'Consensus',
+  entry_price: 100,
+  stop_loss: 98,
+  take_profit: 104,
+  leverage: 10,
+  quantity: 10,
+  opened_at: at,
+  strategies: [],
+});
+const closed = (o: PositionOpenedEvent, at: string, exit: number): PositionClosedEvent => ({
+  ...o,
+  type: 'closed',
+  reason: exit >= 104 ? 'take_profit' : 'stop_loss',
+  exit_price: exit,
+  closed_at: at,
+  pnl_pct: exit - 100,
+  pnl_leveraged_pct: (exit - 100) * 10,
+  r_multiple: (exit - 100) / 2,
+  hold_seconds: 60,
+});
+
+describe('PositionProjection', () => {
+  it('lists open positions newest first and moves a closed one to the history', () => {
+    const p = new PositionProjection();
+    const a = opened('1-0', 'BTCUSDT', '2025-05-06T12:00:00Z');
+    const b = opened('2-0', 'ETHUSDT', '2025-05-06T12:05:00Z');
+    p.apply(a);
+    p.apply(b);
+    expect(p.openPositions().map((x) => x.position_id)).toEqual(['2-0', '1-0']);
+    expect(p.openPositions('BTCUSDT').map((x) => x.position_id)).toEqual(['1-0']);
+    p.apply(closed(a, '2025-05-06T12:10:00Z', 104));
+    expect(p.openPositions().map((x) => x.position_id)).toEqual(['2-0']);
+    expect(p.closedPositions().map((x) => [x.position_id, x.reason])).toEqual([['1-0', 'take_profit']]);
+    expect(p.find('1-0')?.type).toBe('closed');
+  });
+
+  it('is idempotent where the rebuild overlaps the stream: a late opened never reopens', () => {
+    const p = new PositionProjection();
+    const a = opened('1-0', 'BTCUSDT', '2025-05-06T12:00:00Z');
+    expect(p.apply(closed(a, '2025-05-06T12:10:00Z', 98))).toBe(true); // from the state hash
+    expect(p.apply(a)).toBe(false); // the stream replays its opened event
+    expect(p.apply(closed(a, '2025-05-06T12:10:00Z', 98))).toBe(false);
+    expect(p.openCount).toBe(0);
+    expect(p.closedCount).toBe(1);
+  });
+
+  it('recomputes performance after a close', () => {
+    const p = new PositionProjection();
+    const a = opened('1-0', 'BTCUSDT', '2025-05-06T12:00:00Z');
+    const b = opened('2-0', 'BTCUSDT', '2025-05-06T12:20:00Z');
+    p.apply(closed(a, '2025-05-06T12:10:00Z', 104));
+    expect(p.performance().overall).toMatchObject({ trades: 1, wins: 1, average_r: 2 });
+    p.apply(closed(b, '2025-05-06T12:30:00Z', 98));
+    // +2 R and −1 R: 0.5 R average, profit 40 / loss 20 = PF 2
+    expect(p.performance().overall).toMatchObject({ trades: 2, wins: 1, losses: 1, average_r: 0.5, profit_factor: 2 });
+  });
+});

@@ -1,0 +1,62 @@
+import type { PositionClosedEvent, PositionEvent, PositionOpenedEvent } from '@app/contracts';
+import { compareStreamIds } from '@app/redis-streams';
+import { performanceReport, type PerformanceReport } from './performance.calculator';
+
+/**
+ * Open and closed positions, built from the state hash at start and then from `positions`
+ * events. Applying is idempotent and order-tolerant where the rebuild overlaps the stream: a
+ * `closed` always wins, an `opened` never reopens a position already known as closed.
+ */
+export class PositionProjection {
+  private readonly open = new Map<string, PositionOpenedEvent>();
+  private readonly closed = new Map<string, PositionClosedEvent>();
+  private report: PerformanceReport | undefined;
+
+  /** True when the event changed the projection. */
+  apply(event: PositionEvent): boolean {
+    const id = event.position_id;
+    if (event.type === 'opened') {
+      if (this.open.has(id) || this.closed.has(id)) return false;
+      this.open.set(id, event);
+      return true;
+    }
+    if (this.closed.has(id)) return false;
+    this.open.delete(id);
+    this.closed.set(id, event);
+    this.report = undefined;
+    return true;
+  }
+
+  find(id: string): PositionEvent | undefined {
+    return this.open.get(id) ?? this.closed.get(id);
+  }
+
+  /** Open positions, newest first (by open time, then id). */
+  openPositions(symbol?: string): PositionOpenedEvent[] {
+    return [...this.open.values()].filter((p) => !symbol || p.symbol === symbol).sort((a, b) => newestFirst(a.opened_at, b.opened_at, a.position_id, b.position_id));
+  }
+
+  /** Closed positions, most recently closed first. */
+  closedPositions(symbol?: string): PositionClosedEvent[] {
+    return [...this.closed.values()].filter((p) => !symbol || p.symbol === symbol).sort((a, b) => newestFirst(a.closed_at, b.closed_at, a.position_id, b.position_id));
+  }
+
+  /** Cached until the next close. Summed in id order, so every replica prints the same digits. */
+  performance(): PerformanceReport {
+    this.report ??= performanceReport([...this.closed.values()].sort((a, b) => compareStreamIds(a.position_id, b.position_id)));
+    return this.report;
+  }
+
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  get closedCount(): number {
+    return this.closed.size;
+  }
+}
+
+function newestFirst(aTime: string, bTime: string, aId: string, bId: string): number {
+  const d = Date.parse(bTime) - Date.parse(aTime);
+  return d !== 0 ? d : bId.localeCompare(aId, 'en', { numeric: true });
+}

@@ -1,0 +1,161 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type Redis from 'ioredis';
+import {
+  CloseRequestSchema,
+  decodeEntry,
+  KEYS,
+  MalformedEntryError,
+  PositionEventSchema,
+  STREAMS,
+  type CloseRequest,
+  type PositionEvent,
+} from '@app/contracts';
+import { getLogger, type Liveness, type Logger } from '@app/observability';
+import { createRedis, errMessage, InterruptibleDelay, nextBackoff, redisConfigFromEnv, StreamReader } from '@app/redis-streams';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG, REDIS } from '../tokens';
+import { PositionsReadModel } from './positions-read-model.service';
+
+const PAGE = 1000;
+
+interface ResumePoints {
+  positions: string;
+  closeRequests: string;
+}
+
+/**
+ * Materialises positions: the `positions` stream's tail id is taken first, then the state hash
+ * (every position's latest event) is loaded, then the stream is followed from that id, so an
+ * event written during the load is applied (idempotently) rather than missed. Close requests
+ * are loaded from their capped stream and followed the same way. Redis down at start: retried
+ * with backoff while the endpoints answer 503.
+ */
+@Injectable()
+export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness {
+  private readonly log = getLogger('positions-consumer');
+  private readers: StreamReader<unknown>[] = [];
+  private closing = false;
+  private readonly delay = new InterruptibleDelay();
+  private starting: Promise<void> | undefined;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly readModel: PositionsReadModel,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Not awaited: the signals endpoints need not wait for positions (these answer 503 meanwhile).
+    this.starting = this.startWithRetry();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    this.delay.wake();
+    await this.starting;
+    await Promise.all(this.readers.map((r) => r.close()));
+  }
+
+  /** Live once following both streams (blocked in the first read counts as following). */
+  isLive(): boolean {
+    return this.readModel.ready && !this.closing && this.readers.every((r) => r.isLive() || r.describe().last_read_ms_ago === null);
+  }
+
+  describe(): Record<string, unknown> {
+    return this.readers.length ? { readers: this.readers.map((r) => r.describe()) } : { state: 'loading from Redis' };
+  }
+
+  private async startWithRetry(): Promise<void> {
+    let backoff = 100;
+    while (!this.closing) {
+      try {
+        const from = await this.rebuild();
+        if (this.closing) return;
+        this.follow(from);
+        this.readModel.markLoaded();
+        return;
+      } catch (err) {
+        this.log.warn({ err: errMessage(err), retry_in_ms: backoff }, 'positions rebuild from Redis failed; retrying');
+        await this.delay.wait(backoff);
+        backoff = nextBackoff(backoff);
+      }
+    }
+  }
+
+  private async rebuild(): Promise<ResumePoints> {
+    const tail = (await this.redis.xrevrange(STREAMS.positions, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    let loaded = 0;
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(KEYS.positions, cursor, 'COUNT', PAGE);
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const event = this.parseState(flat[i], flat[i + 1]);
+        if (event && this.readModel.positions.apply(event)) loaded++;
+      }
+      cursor = next;
+    } while (cursor !== '0');
+
+    let closeRequestsFrom = '-';
+    let lastRequest = '0-0';
+    for (;;) {
+      const page = (await this.redis.xrange(STREAMS.closeRequests, closeRequestsFrom, '+', 'COUNT', PAGE)) as [string, string[]][];
+      for (const [id, fields] of page) {
+        lastRequest = id;
+        const request = decodeOrSkip(id, fields, this.log);
+        if (request) this.readModel.closeRequests.add({ id, ...request });
+      }
+      if (page.length < PAGE) break;
+      closeRequestsFrom = `(${lastRequest}`;
+    }
+    this.log.info({ positions: loaded, close_requests: lastRequest }, 'rebuilt positions from Redis');
+    return { positions: tail[0]?.[0] ?? '0-0', closeRequests: lastRequest };
+  }
+
+  private parseState(id: string, raw: string): PositionEvent | null {
+    try {
+      const parsed = PositionEventSchema.safeParse(JSON.parse(raw));
+      if (parsed.success) return parsed.data;
+    } catch {
+      // not JSON: reported below
+    }
+    this.log.warn({ position_id: id }, 'skipping an invalid stored position');
+    return null;
+  }
+
+  private follow(from: ResumePoints): void {
+    const connect = (name: string) => createRedis(redisConfigFromEnv(this.config), name);
+    const positions = new StreamReader<PositionEvent>({
+      stream: STREAMS.positions,
+      schema: PositionEventSchema,
+      connection: connect('api-gateway:positions-reader'),
+      startId: from.positions,
+      name: 'api-gateway-positions',
+      handle: (entries) => {
+        for (const e of entries) this.readModel.positions.apply(e.payload);
+      },
+    });
+    const requests = new StreamReader<CloseRequest>({
+      stream: STREAMS.closeRequests,
+      schema: CloseRequestSchema,
+      connection: connect('api-gateway:close-requests-reader'),
+      startId: from.closeRequests,
+      name: 'api-gateway-close-requests',
+      handle: (entries) => {
+        for (const e of entries) this.readModel.closeRequests.add({ id: e.id, ...e.payload });
+      },
+    });
+    this.readers = [positions as StreamReader<unknown>, requests as StreamReader<unknown>];
+    positions.start();
+    requests.start();
+  }
+}
+
+function decodeOrSkip(id: string, fields: string[], log: Logger): CloseRequest | null {
+  try {
+    return decodeEntry(CloseRequestSchema, id, fields);
+  } catch (err) {
+    if (!(err instanceof MalformedEntryError)) throw err;
+    log.warn({ id, err: err.reason }, 'skipping malformed close request');
+    return null;
+  }
+}
