@@ -8,7 +8,8 @@ namespace AtasSignalStrategy.Tests
 {
     /// <summary>
     /// The line protocol with the test driver, which owns Redis: this program writes
-    /// "@@ctl {json}" on stdout and reads one JSON line back on stdin.
+    /// "@@ctl {json}" on stdout and reads one JSON line back on stdin. A publish is answered once the
+    /// gateway has read the signals from the stream.
     /// Requests: {"op":"publish","signals":[{"symbol","direction"}]} replies {"signals":[full signal with "id"]};
     /// {"op":"publish_close", "signal_id","symbol","direction","reason"} replies {"id"}.
     /// Facts for the driver to verify afterwards are written as "@@acked ID".

@@ -36,6 +36,9 @@ const title =
     : `atas-strategy C# core: SKIPPED, ${missing.join(' and ')} not installed ` +
       '(apt-get install -y mono-mcs mono-runtime libnewtonsoft-json-cil-dev libmono-system-net-http4.0-cil libmono-system-componentmodel-dataannotations4.0-cil)';
 
+// Printed as well as used as the title: a skipped suite's title is not shown by default.
+if (missing.length > 0) console.warn(title);
+
 interface SignalSpec {
   symbol: string;
   direction: 'BUY' | 'SELL';
@@ -110,6 +113,17 @@ describeWithMono(title, () => {
     });
   };
 
+  /** Resolves once the gateway has read the signal from the stream, so the C# side never races its ingestion. */
+  const ingested = (id: string) =>
+    waitFor(
+      async () => {
+        const res = await fetch(`${baseUrl}/api/signals/history`, { headers: { 'X-API-Key': API_KEY } });
+        const body = (await res.json()) as { signals?: { id: string }[] };
+        return body.signals?.some((s) => s.id === id) ?? false;
+      },
+      { timeoutMs: 5_000, what: `the gateway to ingest signal ${id}` },
+    );
+
   const handle = async (request: Control): Promise<unknown> => {
     if (request.op === 'publish') {
       const signals = [];
@@ -118,6 +132,7 @@ describeWithMono(title, () => {
         const id = await publisher.xadd(STREAMS.signals, '*', ...encodeEntry(signal));
         signals.push({ ...signal, id });
       }
+      for (const { id } of signals) await ingested(id);
       return { signals };
     }
     const closeRequest = CloseRequestSchema.parse({

@@ -77,7 +77,7 @@ namespace AtasSignalStrategy
                 StopWithNotification("Gateway Signal Executor not started: the dedupe file cannot be opened (" + ex.Message + ").");
                 return;
             }
-            if (_store.Recovered) Notify(NoticeLevel.Warning, "store", _store.RecoveryMessage);
+            if (_store.Recovered) NotifyTrader(NoticeLevel.Warning, "store", _store.RecoveryMessage);
             ReportInterruptedExecutions();
 
             ResetRunState();
@@ -90,12 +90,12 @@ namespace AtasSignalStrategy
             _startedAtUtc = DateTime.UtcNow;
             _closePoller = new CloseRequestPoller(_client, CloseRequestPoller.StartingAt(_startedAtUtc.AddMinutes(-5)));
             _pipeline = new SignalPipeline(IsOurSymbol, settings.MaxSignalAgeSeconds, _store, new AtasExecutor(this),
-                                           new AckSender(_client.AcknowledgeAsync), Notify);
+                                           new AckSender(_client.AcknowledgeAsync), NotifyTrader);
             _cts = new CancellationTokenSource();
             var ct = _cts.Token;
             Task.Run(() => SignalLoopAsync(ct));
             Task.Run(() => HousekeepingLoopAsync(ct));
-            Notify(NoticeLevel.Info, "start", string.Format(
+            NotifyTrader(NoticeLevel.Info, "start", string.Format(
                 "Started on {0}: {1}, risk {2} %, max age {3} s, {4} from {5}.", key,
                 settings.AutoTrade ? "AUTO TRADE" : "alerts only", settings.RiskPercent, settings.MaxSignalAgeSeconds,
                 settings.PushMode ? "push with polling fallback" : "polling every " + settings.PollIntervalMs + " ms", _client.BaseUri));
@@ -121,12 +121,12 @@ namespace AtasSignalStrategy
             var gotGate = _tradeGate.Wait(StopWait);
             try
             {
-                if (!gotGate) Notify(NoticeLevel.Warning, "stop", "An order was still in flight after " + StopWait.TotalSeconds + " s; flattening anyway.");
+                if (!gotGate) NotifyTrader(NoticeLevel.Warning, "stop", "An order was still in flight after " + StopWait.TotalSeconds + " s; flattening anyway.");
                 FlattenOnStop();
             }
             catch (Exception ex)
             {
-                Notify(NoticeLevel.Warning, "stop", "Closing the position on stop failed: " + ex.Message + ". Check the position and working orders by hand.");
+                NotifyTrader(NoticeLevel.Warning, "stop", "Closing the position on stop failed: " + ex.Message + ". Check the position and working orders by hand.");
             }
             finally
             {
@@ -161,7 +161,7 @@ namespace AtasSignalStrategy
         {
             foreach (var entry in _store.WithState(SignalStates.Claimed))
             {
-                Notify(NoticeLevel.Warning, "interrupted:" + entry.Key,
+                NotifyTrader(NoticeLevel.Warning, "interrupted:" + entry.Key,
                     "Signal " + entry.Key + " (" + entry.Symbol + ") was being executed when the strategy last stopped. It is not retried: check the account for a position or orders.");
                 try
                 {
@@ -200,7 +200,7 @@ namespace AtasSignalStrategy
         }
 
         /// <summary>Shows a notification, at most one per key a minute; never throws.</summary>
-        private void Notify(NoticeLevel level, string key, string message)
+        private void NotifyTrader(NoticeLevel level, string key, string message)
         {
             var text = _throttle.Filter(key, message);
             if (text == null) return;
@@ -214,7 +214,7 @@ namespace AtasSignalStrategy
             }
         }
 
-        private void Alert(string message)
+        private void AlertTrader(string message)
         {
             try
             {

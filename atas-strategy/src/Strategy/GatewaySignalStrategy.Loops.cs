@@ -52,11 +52,11 @@ namespace AtasSignalStrategy
                 }
                 catch (GatewayException ex)
                 {
-                    Notify(NoticeLevel.Warning, "gateway", "Signal gateway unreachable: " + ex.Message);
+                    NotifyTrader(NoticeLevel.Warning, "gateway", "Signal gateway unreachable: " + ex.Message);
                 }
                 catch (Exception ex)
                 {
-                    Notify(NoticeLevel.Warning, "loop", "Signal loop error (it keeps running): " + ex.Message);
+                    NotifyTrader(NoticeLevel.Warning, "loop", "Signal loop error (it keeps running): " + ex.Message);
                 }
                 try
                 {
@@ -79,12 +79,12 @@ namespace AtasSignalStrategy
             try
             {
                 await _sse.RunAsync(PushFilter(), ev => OnPushEventAsync(ev, ct), () => OnPushConnected(ct), ct).ConfigureAwait(false);
-                Notify(NoticeLevel.Warning, "push", "The gateway closed the push stream; polling until it is back.");
+                NotifyTrader(NoticeLevel.Warning, "push", "The gateway closed the push stream; polling until it is back.");
             }
             catch (GatewayException ex)
             {
                 if (ex.StatusCode == 404) _pushPausedUntil = DateTime.UtcNow + PushUnavailablePause;
-                Notify(NoticeLevel.Warning, "push", "Push stream down (" + ex.Message + "); polling every " + _run.PollIntervalMs + " ms until it is back.");
+                NotifyTrader(NoticeLevel.Warning, "push", "Push stream down (" + ex.Message + "); polling every " + _run.PollIntervalMs + " ms until it is back.");
             }
         }
 
@@ -101,7 +101,7 @@ namespace AtasSignalStrategy
                 }
                 catch (Exception ex)
                 {
-                    if (!ct.IsCancellationRequested) Notify(NoticeLevel.Warning, "gateway", "Signal gateway unreachable: " + ex.Message);
+                    if (!ct.IsCancellationRequested) NotifyTrader(NoticeLevel.Warning, "gateway", "Signal gateway unreachable: " + ex.Message);
                 }
             });
         }
@@ -116,7 +116,7 @@ namespace AtasSignalStrategy
             }
             catch (Exception ex)
             {
-                Notify(NoticeLevel.Warning, "bad-signal", "A pushed signal could not be read and was skipped: " + ex.Message);
+                NotifyTrader(NoticeLevel.Warning, "bad-signal", "A pushed signal could not be read and was skipped: " + ex.Message);
                 return;
             }
             if (signal == null) return;
@@ -127,7 +127,7 @@ namespace AtasSignalStrategy
         private async Task PollSignalsAsync(CancellationToken ct)
         {
             var batch = await _client.GetSignalsAsync(ct).ConfigureAwait(false);
-            foreach (var problem in batch.Problems) Notify(NoticeLevel.Warning, "bad-signal", "A signal from the gateway was skipped: " + problem);
+            foreach (var problem in batch.Problems) NotifyTrader(NoticeLevel.Warning, "bad-signal", "A signal from the gateway was skipped: " + problem);
             var results = await _pipeline.ProcessBatchAsync(batch.Items, ct).ConfigureAwait(false);
             foreach (var result in results) Handle(result, result.Signal);
             // Resume the push stream after what polling has already covered.
@@ -164,11 +164,11 @@ namespace AtasSignalStrategy
                 }
                 catch (GatewayException ex)
                 {
-                    Notify(NoticeLevel.Warning, "gateway", "Signal gateway unreachable: " + ex.Message);
+                    NotifyTrader(NoticeLevel.Warning, "gateway", "Signal gateway unreachable: " + ex.Message);
                 }
                 catch (Exception ex)
                 {
-                    Notify(NoticeLevel.Warning, "housekeeping", "Background task error (it keeps running): " + ex.Message);
+                    NotifyTrader(NoticeLevel.Warning, "housekeeping", "Background task error (it keeps running): " + ex.Message);
                 }
                 try
                 {
@@ -185,11 +185,11 @@ namespace AtasSignalStrategy
         {
             var problems = new List<string>();
             var requests = await _closePoller.PollAsync(problems, ct).ConfigureAwait(false);
-            foreach (var problem in problems) Notify(NoticeLevel.Warning, "bad-close-request", "A close request was skipped: " + problem);
+            foreach (var problem in problems) NotifyTrader(NoticeLevel.Warning, "bad-close-request", "A close request was skipped: " + problem);
             if (!_closePoller.Available)
             {
                 if (!_closeRequestsMissingReported)
-                    Notify(NoticeLevel.Info, "close-requests", "The gateway has no close-requests endpoint: exits rely on the stop and take-profit only.");
+                    NotifyTrader(NoticeLevel.Info, "close-requests", "The gateway has no close-requests endpoint: exits rely on the stop and take-profit only.");
                 _closeRequestsMissingReported = true;
                 return;
             }
@@ -205,8 +205,8 @@ namespace AtasSignalStrategy
                     if (!_run.AutoTrade && SignalTime.TryParseUtc(request.RequestedAt, out requestedAt) && requestedAt >= _startedAtUtc.AddSeconds(-30))
                     {
                         var text = "Close request: " + request.Symbol + " " + request.Direction + " from signal " + request.SignalId + " (" + request.Reason + ")";
-                        Alert(text);
-                        Notify(NoticeLevel.Info, "close:" + request.Id, text);
+                        AlertTrader(text);
+                        NotifyTrader(NoticeLevel.Info, "close:" + request.Id, text);
                     }
                     continue;
                 }

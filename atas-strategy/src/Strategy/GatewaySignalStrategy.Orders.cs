@@ -62,8 +62,8 @@ namespace AtasSignalStrategy
                 signal.EntryPrice, signal.StopLoss, signal.TakeProfit, signal.StrategyName, signal.Timestamp);
             if (!_run.AutoTrade)
             {
-                Alert("Signal: " + text);
-                Notify(NoticeLevel.Info, "signal:" + signal.DedupeKey, "Signal (alerts only, no order sent): " + text);
+                AlertTrader("Signal: " + text);
+                NotifyTrader(NoticeLevel.Info, "signal:" + signal.DedupeKey, "Signal (alerts only, no order sent): " + text);
                 return ExecutionResult.AlertOnly(text);
             }
 
@@ -75,7 +75,7 @@ namespace AtasSignalStrategy
                 if (position != 0) return ExecutionResult.Skipped("a position of " + position + " is already open (one position per instrument)");
                 if (ActiveOwnOrders().Count > 0) return ExecutionResult.Skipped("orders of an earlier signal are still working");
 
-                var sizing = Size(signal);
+                var sizing = SizeFor(signal);
                 if (!sizing.CanTrade) return ExecutionResult.Skipped("size is zero: " + sizing.Reason);
                 return await EnterAsync(signal, sizing, text, ct).ConfigureAwait(false);
             }
@@ -85,7 +85,7 @@ namespace AtasSignalStrategy
             }
         }
 
-        private SizingResult Size(SignalDto signal)
+        private SizingResult SizeFor(SignalDto signal)
         {
             var security = Security;
             var portfolio = Portfolio;
@@ -186,11 +186,11 @@ namespace AtasSignalStrategy
             }
             catch (Exception ex)
             {
-                Notify(NoticeLevel.Warning, "tp", "Take-profit order refused (" + ex.Message + "); the stop protects the position.");
+                NotifyTrader(NoticeLevel.Warning, "tp", "Take-profit order refused (" + ex.Message + "); the stop protects the position.");
                 return ExecutionResult.Filled(summary + " (no take-profit)");
             }
-            Alert(summary);
-            Notify(NoticeLevel.Info, "filled:" + signal.DedupeKey, summary);
+            AlertTrader(summary);
+            NotifyTrader(NoticeLevel.Info, "filled:" + signal.DedupeKey, summary);
             return ExecutionResult.Filled(summary);
         }
 
@@ -208,12 +208,12 @@ namespace AtasSignalStrategy
                 }
                 catch (Exception ex)
                 {
-                    Notify(NoticeLevel.Warning, "flatten", "Closing the position of " + position + " FAILED (" + ex.Message + "): close it by hand. Reason for closing: " + reason);
+                    NotifyTrader(NoticeLevel.Warning, "flatten", "Closing the position of " + position + " FAILED (" + ex.Message + "): close it by hand. Reason for closing: " + reason);
                     return;
                 }
             }
             OpenSignal = null;
-            Notify(NoticeLevel.Warning, "flatten", (position != 0 ? "Position " + position + " closed, orders cancelled: " : "Orders cancelled: ") + reason);
+            NotifyTrader(NoticeLevel.Warning, "flatten", (position != 0 ? "Position " + position + " closed, orders cancelled: " : "Orders cancelled: ") + reason);
         }
 
         /// <summary>OnStopping: ATAS forgets the strategy's position once stopped, so close it now. Bounded waits only.</summary>
@@ -235,20 +235,20 @@ namespace AtasSignalStrategy
                 }
                 catch (Exception ex)
                 {
-                    Notify(NoticeLevel.Warning, "stop", "Closing the position of " + position + " on stop FAILED (" + ex.Message + "): close it by hand.");
+                    NotifyTrader(NoticeLevel.Warning, "stop", "Closing the position of " + position + " on stop FAILED (" + ex.Message + "): close it by hand.");
                 }
             }
             if (tasks.Count == 0) return;
             try
             {
                 if (!Task.WaitAll(tasks.ToArray(), StopWait))
-                    Notify(NoticeLevel.Warning, "stop", "Closing orders sent on stop, not yet confirmed: check the position.");
+                    NotifyTrader(NoticeLevel.Warning, "stop", "Closing orders sent on stop, not yet confirmed: check the position.");
                 else if (position != 0)
-                    Notify(NoticeLevel.Warning, "stop", "Strategy stopped: position " + position + " closed and its orders cancelled.");
+                    NotifyTrader(NoticeLevel.Warning, "stop", "Strategy stopped: position " + position + " closed and its orders cancelled.");
             }
             catch (AggregateException ex)
             {
-                Notify(NoticeLevel.Warning, "stop", "Closing on stop failed (" + ex.InnerException.Message + "): check the position and orders by hand.");
+                NotifyTrader(NoticeLevel.Warning, "stop", "Closing on stop failed (" + ex.InnerException.Message + "): check the position and orders by hand.");
             }
         }
 
@@ -276,7 +276,7 @@ namespace AtasSignalStrategy
                 var manager = TradingManager;
                 var options = manager == null ? null : manager.GetSecurityTradingOptions();
                 var flags = options == null ? null : options.CreateMarketOrderFlagsObject();
-                var reduceOnly = flags as IOrderOptionReduceOnly;
+                var reduceOnly = (object)flags as IOrderOptionReduceOnly;
                 if (reduceOnly != null)
                 {
                     reduceOnly.ReduceOnly = true;
@@ -312,7 +312,7 @@ namespace AtasSignalStrategy
             }
             catch (Exception ex)
             {
-                Notify(NoticeLevel.Warning, "cancel", "Cancelling order '" + order.Comment + "' failed: " + ex.Message);
+                NotifyTrader(NoticeLevel.Warning, "cancel", "Cancelling order '" + order.Comment + "' failed: " + ex.Message);
             }
         }
 
@@ -397,7 +397,7 @@ namespace AtasSignalStrategy
             lock (_ordersLock) stop = _protectiveStop;
             if (stop != null && IsOwn(order, stop))
             {
-                Notify(NoticeLevel.Warning, "stop-failed", "The protective stop was rejected (" + message + "): closing the position.");
+                NotifyTrader(NoticeLevel.Warning, "stop-failed", "The protective stop was rejected (" + message + "): closing the position.");
                 Task.Run(async () =>
                 {
                     await _tradeGate.WaitAsync().ConfigureAwait(false);
@@ -413,7 +413,7 @@ namespace AtasSignalStrategy
             }
             else if (order != null && order.Comment != null && order.Comment.StartsWith("gws ", StringComparison.Ordinal))
             {
-                Notify(NoticeLevel.Warning, "order-failed", "Order '" + order.Comment + "' was rejected: " + message);
+                NotifyTrader(NoticeLevel.Warning, "order-failed", "Order '" + order.Comment + "' was rejected: " + message);
             }
             base.OnOrderRegisterFailed(order, message);
         }
@@ -433,7 +433,7 @@ namespace AtasSignalStrategy
                 unexpected = position != 0 && _openSignal == null && _pendingEntry == null && _tradeGate.CurrentCount > 0;
             }
             if (unexpected)
-                Notify(NoticeLevel.Warning, "unexpected-position", "The strategy holds " + position + " with no stop placed by it: protect or close it by hand.");
+                NotifyTrader(NoticeLevel.Warning, "unexpected-position", "The strategy holds " + position + " with no stop placed by it: protect or close it by hand.");
             base.OnCurrentPositionChanged();
         }
 
