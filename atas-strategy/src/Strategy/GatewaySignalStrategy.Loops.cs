@@ -52,7 +52,7 @@ namespace AtasSignalStrategy
                 }
                 catch (GatewayException ex)
                 {
-                    NotifyTrader(NoticeLevel.Warning, "gateway", "Signal gateway unreachable: " + ex.Message);
+                    NotifyTrader(NoticeLevel.Warning, "gateway", "Signal gateway: " + ex.Message);
                 }
                 catch (Exception ex)
                 {
@@ -101,7 +101,7 @@ namespace AtasSignalStrategy
                 }
                 catch (Exception ex)
                 {
-                    if (!ct.IsCancellationRequested) NotifyTrader(NoticeLevel.Warning, "gateway", "Signal gateway unreachable: " + ex.Message);
+                    if (!ct.IsCancellationRequested) NotifyTrader(NoticeLevel.Warning, "gateway", "Signal gateway: " + ex.Message);
                 }
             });
         }
@@ -164,7 +164,7 @@ namespace AtasSignalStrategy
                 }
                 catch (GatewayException ex)
                 {
-                    NotifyTrader(NoticeLevel.Warning, "gateway", "Signal gateway unreachable: " + ex.Message);
+                    NotifyTrader(NoticeLevel.Warning, "gateway", "Signal gateway: " + ex.Message);
                 }
                 catch (Exception ex)
                 {

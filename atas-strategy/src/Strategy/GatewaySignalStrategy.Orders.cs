@@ -241,7 +241,7 @@ namespace AtasSignalStrategy
             if (tasks.Count == 0) return;
             try
             {
-                if (!Task.WaitAll(tasks.ToArray(), StopWait))
+                if (!Task.WaitAll(tasks.ToArray(), TimeSpan.FromSeconds(5)))
                     NotifyTrader(NoticeLevel.Warning, "stop", "Closing orders sent on stop, not yet confirmed: check the position.");
                 else if (position != 0)
                     NotifyTrader(NoticeLevel.Warning, "stop", "Strategy stopped: position " + position + " closed and its orders cancelled.");
