@@ -1,0 +1,37 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, SAMPLE_FILES } from '../../test/candles';
+
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/signal-generator/src/backtest/backtest.cli.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, MIN_STRATEGIES_AGREE: undefined } });
+
+describe('backtest CLI', () => {
+  it('prints a row per strategy and the fused signal, with no progress bar when stderr is not a terminal', () => {
+    const r = cli(SAMPLE_FILES);
+    expect(r.status).toBe(0);
+    for (const name of ['ema_cross', 'rsi_extreme', 'bollinger_reentry', 'macd_turn', 'vwap_deviation', 'stochastic_cross', 'volume_spike', 'fused (ConsensusScalping)']) {
+      expect(r.stdout).toMatch(new RegExp(`^\\| ${name.replace(/[()]/g, '\\$&')} +\\| +\\d+ \\|`, 'm'));
+    }
+    expect(r.stderr).toBe('');
+  });
+
+  it('names a bad row (file and line) without a stack trace, and can skip it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bt-'));
+    const f = join(dir, 'BTCUSDT-1m-bad.csv');
+    writeFileSync(f, 'open_time_ms,open,high,low,close,volume\n1746489600000,1,2,0.5,1.5,1\n1746489660000,1,2,3,1.5,1\n');
+    const r = cli([f]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`backtest: ${f}:3: low 3 is above high 2\n`);
+    const s = cli(['--skip-bad-rows', f]);
+    expect(s.status).toBe(0);
+    expect(s.stdout).toContain('bad rows skipped: 1');
+  });
+
+  it('names a bad setting', () => {
+    const r = spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/signal-generator/src/backtest/backtest.cli.ts', SAMPLE_FILES[0]], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, MIN_RR: 'lots' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^backtest: invalid configuration: MIN_RR: /);
+  });
+});
