@@ -41,6 +41,8 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
 
   it('opens a BUY from a signal and closes it at take_profit when a later candle reaches the target', async () => {
     await start();
+    // The notifier's group on `positions` exists before the first event (STREAM_GROUPS).
+    expect(((await client.redis.xinfo('GROUPS', STREAMS.positions)) as unknown[][]).map((g) => g[1])).toEqual(['notifier']);
     const id = await client.signal(makeSignal({ minute: 0 }));
     await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'opened event' });
     expect(await client.redis.sismember(KEYS.openPositions, id)).toBe(1);

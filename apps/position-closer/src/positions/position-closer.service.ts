@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { EARLY_EXIT_REASONS, type CloseReason, type PositionClosedEvent } from '@app/contracts';
 import { getLogger } from '@app/observability';
 import { MaxHoldScheduler } from '../max-hold/max-hold.scheduler';
@@ -9,7 +9,7 @@ import { PositionStore, type OpenOutcome } from './position.store';
 
 /** Opens and closes positions: the one place that turns a decision into state, events and metrics. */
 @Injectable()
-export class PositionCloser {
+export class PositionCloser implements OnModuleInit {
   private readonly log = getLogger('positions');
 
   constructor(
@@ -17,6 +17,11 @@ export class PositionCloser {
     private readonly maxHold: MaxHoldScheduler,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** Before any consumer starts (they start on application bootstrap). */
+  async onModuleInit(): Promise<void> {
+    await this.store.ensureGroups();
+  }
 
   /** Stores and announces a new position and schedules its max-hold close. */
   async open(position: OpenPosition): Promise<OpenOutcome> {

@@ -8,6 +8,7 @@ import {
   PositionClosedEventSchema,
   PositionEventSchema,
   PositionOpenedEventSchema,
+  STREAM_GROUPS,
   STREAM_MAXLEN,
   STREAMS,
   type Candle,
@@ -15,6 +16,7 @@ import {
   type PositionClosedEvent,
   type PositionEvent,
 } from '@app/contracts';
+import { ensureGroup } from '@app/redis-streams';
 import type { OpenPosition } from './position';
 import { ADVANCE_CURSOR_LUA, CLOSE_POSITION_LUA, OPEN_POSITION_LUA, RECORD_PRICE_LUA } from './position.scripts';
 
@@ -49,6 +51,16 @@ export class PositionStore {
     redis.defineCommand('positionClose', { numberOfKeys: 5, lua: CLOSE_POSITION_LUA });
     redis.defineCommand('positionRecordPrice', { numberOfKeys: 1, lua: RECORD_PRICE_LUA });
     redis.defineCommand('positionAdvanceCursor', { numberOfKeys: 1, lua: ADVANCE_CURSOR_LUA });
+  }
+
+  /**
+   * Creates the consumer groups of the streams this store writes (STREAM_GROUPS) before the
+   * first event, so a notifier started later still gets every close.
+   */
+  async ensureGroups(): Promise<void> {
+    for (const stream of [STREAMS.positions, STREAMS.closeRequests]) {
+      for (const group of STREAM_GROUPS[stream] ?? []) await ensureGroup(this.redis, stream, group);
+    }
   }
 
   async get(id: string): Promise<PositionEvent | null> {
