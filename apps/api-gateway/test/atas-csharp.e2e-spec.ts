@@ -130,6 +130,7 @@ describeWithMono(title, () => {
       for (const spec of request.signals ?? []) {
         const signal = makeSignal(spec);
         const id = await publisher.xadd(STREAMS.signals, '*', ...encodeEntry(signal));
+        if (!id) throw new Error('XADD returned no id');
         signals.push({ ...signal, id });
       }
       for (const { id } of signals) await ingested(id);
