@@ -1,14 +1,21 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags, type OpenAPIObject } from '@nestjs/swagger';
 import { responseTimestamp } from '@app/contracts';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../tokens';
-import { ENDPOINTS } from './endpoint-index';
+import { endpointIndex, UNDOCUMENTED_ENDPOINTS, type EndpointEntry } from './endpoint-index';
 
 @ApiTags('operations')
 @Controller()
 export class IndexController {
+  private endpoints: EndpointEntry[] = UNDOCUMENTED_ENDPOINTS;
+
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+
+  /** Called once at start with the generated OpenAPI document (see setupSwagger). */
+  useDocument(doc: OpenAPIObject): void {
+    this.endpoints = endpointIndex(doc);
+  }
 
   @Get()
   @ApiOperation({ summary: 'API documentation: a JSON index of the endpoints' })
@@ -19,7 +26,7 @@ export class IndexController {
       name: 'ATAS signal API (api-gateway)',
       docs: { swagger_ui: '/docs', openapi: '/docs-json' },
       api_key_required: this.config.API_KEY !== undefined,
-      endpoints: ENDPOINTS,
+      endpoints: this.endpoints,
       timestamp: responseTimestamp(),
     };
   }

@@ -1,7 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { IndexController } from './index.controller';
 
-/** Swagger UI at `/docs`, the OpenAPI document at `/docs-json`. */
+/** Swagger UI at `/docs`, the OpenAPI document at `/docs-json`; `GET /` lists the same routes. */
 export function setupSwagger(app: NestFastifyApplication): void {
   const config = new DocumentBuilder()
     .setTitle('ATAS signal API')
@@ -11,5 +12,7 @@ export function setupSwagger(app: NestFastifyApplication): void {
     .setVersion('1.0')
     .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header', description: 'Only when the gateway runs with API_KEY' }, 'api-key')
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+  const document = SwaggerModule.createDocument(app, config);
+  app.get(IndexController).useDocument(document);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }

@@ -1,5 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { AckEventSchema, decodeEntry, KEYS, MalformedEntryError, SignalSchema, STREAMS, type AckEvent, type NewSignal, type Signal } from '@app/contracts';
 import { getLogger, type Liveness } from '@app/observability';
 import { createRedis, InterruptibleDelay, nextBackoff, redisConfigFromEnv, StreamReader } from '@app/redis-streams';
@@ -8,6 +10,9 @@ import { GATEWAY_CONFIG, REDIS } from '../tokens';
 import { toSignal } from './signal-json';
 import { malformedSignalEntries } from './signal-metrics';
 import { SignalReadModel } from './signal-read-model.service';
+
+/** How long loading waits for the readers' own connections before reporting loaded anyway. */
+const CONNECT_WAIT_MS = 2000;
 
 /** How long start-up waits for the first rebuild before listening anyway (health says 503 meanwhile). */
 const STARTUP_WAIT_MS = 5000;
@@ -64,7 +69,7 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
       try {
         const from = await this.rebuild();
         if (this.closing) return;
-        this.follow(from);
+        await this.follow(from);
         this.readModel.markLoaded();
         return;
       } catch (err) {
@@ -105,7 +110,7 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     return { signals: last, acks: ackTail[0]?.[0] ?? '0-0' };
   }
 
-  private follow(from: ResumePoints): void {
+  private async follow(from: ResumePoints): Promise<void> {
     const redisCfg = redisConfigFromEnv(this.config);
     const connect = (name: string) => {
       const c = createRedis(redisCfg, name);
@@ -132,6 +137,13 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     });
     this.signalsReader.start();
     this.acksReader.start();
+    // Redis just answered the rebuild, so this takes milliseconds; it makes "loaded" imply "healthy".
+    const patience = new AbortController();
+    await Promise.race([
+      Promise.all(this.connections.filter((c) => c.status !== 'ready').map((c) => once(c, 'ready', { signal: patience.signal }))),
+      delay(CONNECT_WAIT_MS, undefined, { signal: patience.signal }),
+    ]).catch(() => undefined);
+    patience.abort();
   }
 
   private liveness(reader: () => { isLive(): boolean; describe(): Record<string, unknown> } | undefined, connection: number, stream: string): Liveness {

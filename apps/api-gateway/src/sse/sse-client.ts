@@ -30,6 +30,7 @@ export class SseClient {
   private held: FeedEvent[] | null = [];
   private heldBytes = 0;
   private lastSignalId: string | null = null;
+  private backlogCheck: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly res: ServerResponse,
@@ -96,11 +97,18 @@ export class SseClient {
   }
 
   private write(frame: string): void {
-    if (this.res.writableLength + frame.length > this.opts.maxBufferBytes) {
-      this.drop();
-      return;
-    }
     this.res.write(frame);
+    if (this.backlogCheck === undefined) this.backlogCheck = setImmediate(() => this.checkBacklog());
+  }
+
+  /**
+   * Runs after the current burst: Node corks a response for the tick, so during a burst the
+   * buffer holds the whole burst even for a fast reader. What is still unsent once the socket had
+   * its chance is the client's real backlog.
+   */
+  private checkBacklog(): void {
+    this.backlogCheck = undefined;
+    if (!this.closed && this.res.writableLength > this.opts.maxBufferBytes) this.drop();
   }
 
   private wants(symbol: string): boolean {
@@ -130,6 +138,7 @@ export class SseClient {
     if (this.closed) return;
     this.closed = true;
     this.held = null;
+    if (this.backlogCheck !== undefined) clearImmediate(this.backlogCheck);
     this.opts.onClose(this, reason);
   }
 }
