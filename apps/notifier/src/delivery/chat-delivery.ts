@@ -7,7 +7,7 @@ import { itemsDelivered, messagesFailed, messagesRetried, messagesSent } from '.
 import type { ChatTarget } from './chat-target';
 import type { DeliveryKeys } from './delivery-keys';
 import type { CommitOutcome, DeliveryStore } from './delivery.store';
-import { busyPollMs, sendWindows, type RateLimits, type SendWindow } from './send-windows';
+import { busyPollMs, followerWaitMs, sendWindows, type RateLimits, type SendWindow } from './send-windows';
 
 /** Where one entry stands with one chat after a `deliver` call. */
 export type ChatResult =
@@ -53,11 +53,11 @@ export class ChatDelivery {
         case 'failed':
           return { state: 'failed', ...(refused ?? { reason: 'earlier', description: 'Telegram refused a message carrying it (logged then)' }) };
         case 'paused':
-          return { state: 'wait', ms: r.ms, reason: 'paused' };
+          return { state: 'wait', ms: this.patience(r.ms, r.rank), reason: 'paused' };
         case 'busy':
-          return { state: 'wait', ms: Math.min(Math.max(r.ms, 1), busyPollMs(this.limits)), reason: 'busy' };
+          return { state: 'wait', ms: this.patience(Math.min(Math.max(r.ms, 1), busyPollMs(this.limits)), r.rank), reason: 'busy' };
         case 'rate':
-          return { state: 'wait', ms: r.ms, reason: 'rate' };
+          return { state: 'wait', ms: this.patience(r.ms, r.rank), reason: 'rate' };
         case 'reserved':
           break;
       }
@@ -66,6 +66,13 @@ export class ChatDelivery {
       if (step.refused) refused = step.refused;
     }
     return { state: 'wait', ms: 0, reason: 'rate' };
+  }
+
+  /** The oldest entry's job looks again as soon as a slot frees; the others less often (see followerWaitMs). */
+  private patience(ms: number, rank: number): number {
+    if (rank <= 0) return ms;
+    const follower = followerWaitMs(this.limits);
+    return Math.max(ms, follower) + Math.floor(Math.random() * follower * 0.2);
   }
 
   /** Holding the chat's reservation: send what is pending, record the outcome, free the chat. */

@@ -27,9 +27,9 @@ return added
 
 /**
  * Takes the right to send the next message to one chat, or says why not and for how long.
- * Returns {state, ms}: sent | failed | missing (the entry is no longer waiting for this chat),
- * paused (a 429 is being honoured), busy (another sender holds the chat), rate (a window is
- * full; ms until a slot frees), reserved.
+ * Returns {state, ms, rank}: sent | failed | missing (the entry is no longer waiting for this
+ * chat), paused (a 429 is being honoured), busy (another sender holds the chat), rate (a window is
+ * full; ms until a slot frees), reserved. `rank` is the entry's place in the outbox (0: oldest).
  *
  * A reservation holds the chat lock and puts a placeholder in every window, scored in the future
  * (now + lock TTL) so an in-flight send always counts; COMMIT re-scores it to the moment the reply
@@ -41,15 +41,16 @@ return added
  */
 export const RESERVE = `
 ${NOW}
-if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-  if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return {'sent', 0} end
-  if redis.call('ZSCORE', KEYS[3], ARGV[1]) then return {'failed', 0} end
-  return {'missing', 0}
+local rank = redis.call('ZRANK', KEYS[1], ARGV[1])
+if not rank then
+  if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return {'sent', 0, -1} end
+  if redis.call('ZSCORE', KEYS[3], ARGV[1]) then return {'failed', 0, -1} end
+  return {'missing', 0, -1}
 end
 local paused = redis.call('PTTL', KEYS[5])
-if paused > 0 then return {'paused', paused} end
+if paused > 0 then return {'paused', paused, rank} end
 local held = redis.call('PTTL', KEYS[4])
-if held ~= -2 then return {'busy', held} end
+if held ~= -2 then return {'busy', held, rank} end
 local wait = 0
 for i = 6, #KEYS do
   local j = (i - 6) * 2 + 4
@@ -64,7 +65,7 @@ for i = 6, #KEYS do
     if w > wait then wait = w end
   end
 end
-if wait > 0 then return {'rate', wait} end
+if wait > 0 then return {'rate', wait, rank} end
 local ttl = tonumber(ARGV[3])
 redis.call('SET', KEYS[4], ARGV[2], 'PX', ttl)
 for i = 6, #KEYS do
@@ -72,7 +73,7 @@ for i = 6, #KEYS do
   redis.call('ZADD', KEYS[i], now + ttl, ARGV[2])
   redis.call('PEXPIRE', KEYS[i], win + ttl + 1000)
 end
-return {'reserved', now}
+return {'reserved', now, rank}
 `;
 
 /**

@@ -48,7 +48,7 @@ describe('DeliveryStore (real Redis)', () => {
     const w = sendWindows(alice, LIMITS, keys);
     expect(await store.reserve(alice.id, key(1), 'a', w)).toEqual({ state: 'reserved' });
     const busy = await store.reserve(alice.id, key(2), 'b', w);
-    expect(busy).toMatchObject({ state: 'busy' });
+    expect(busy).toMatchObject({ state: 'busy', rank: 1 });
     // Pending items come oldest first.
     expect((await store.pending(alice.id, 10)).keys).toEqual([key(1), key(2)]);
     await store.commit(alice.id, 'a', 'sent', [key(1)], w);

@@ -7,7 +7,8 @@ import type { SendWindow } from './send-windows';
 
 export type Reservation =
   | { state: 'sent' | 'failed' | 'missing' }
-  | { state: 'paused' | 'busy' | 'rate'; ms: number }
+  /** `rank`: the entry's place in the chat's outbox, 0 for the oldest. */
+  | { state: 'paused' | 'busy' | 'rate'; ms: number; rank: number }
   | { state: 'reserved' };
 
 export type CommitOutcome = 'sent' | 'failed' | 'released';
@@ -29,7 +30,7 @@ export interface DeliveryStoreOptions {
 
 interface DeliveryCommands {
   notifierFanOut(numKeys: number, ...args: (string | number)[]): Promise<number>;
-  notifierReserve(numKeys: number, ...args: (string | number)[]): Promise<[string, number]>;
+  notifierReserve(numKeys: number, ...args: (string | number)[]): Promise<[string, number, number]>;
   notifierCommit(numKeys: number, ...args: (string | number)[]): Promise<number>;
 }
 
@@ -61,7 +62,7 @@ export class DeliveryStore {
   async reserve(chat: string, entryKey: string, owner: string, windows: readonly SendWindow[]): Promise<Reservation> {
     const k = this.keys;
     const keys = [k.outbox(chat), k.sent(chat), k.failed(chat), k.lock(chat), k.pause, ...windows.map((w) => w.key)];
-    const [state, ms] = await this.redis.notifierReserve(
+    const [state, ms, rank] = await this.redis.notifierReserve(
       keys.length,
       ...keys,
       entryKey,
@@ -73,7 +74,7 @@ export class DeliveryStore {
       case 'paused':
       case 'busy':
       case 'rate':
-        return { state, ms: Number(ms) };
+        return { state, ms: Number(ms), rank: Number(rank) };
       case 'sent':
       case 'failed':
       case 'missing':

@@ -37,3 +37,13 @@ export function sendWindows(chat: ChatTarget, limits: RateLimits, keys: Delivery
 export function busyPollMs(limits: RateLimits): number {
   return Math.min(1000, Math.max(20, Math.ceil(1000 / limits.chatPerSecond)));
 }
+
+/**
+ * The least a job waits when its entry is not the oldest in the chat's outbox. The oldest entry's
+ * job sends everything pending as one digest, so the others need not race it for every free slot:
+ * looking again once per chat interval is enough for the chat never to idle (the next message
+ * cannot go out sooner anyway), and keeps a burst of N waiting jobs from waking N times a slot.
+ */
+export function followerWaitMs(limits: RateLimits): number {
+  return Math.max(100, Math.ceil(1000 / limits.chatPerSecond) + limits.marginMs);
+}

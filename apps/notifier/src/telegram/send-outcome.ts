@@ -40,6 +40,7 @@ export function classifyReply(status: number, body: unknown): SendOutcome {
   if (code >= 400 && code < 500) {
     const migrated = reply?.parameters?.migrate_to_chat_id;
     if (migrated) description += ` (the group moved to chat id ${migrated}: update TELEGRAM_CHAT_IDS)`;
+    if (code === 401) description += ' (check TELEGRAM_BOT_TOKEN)';
     return { kind: 'permanent', reason: permanentReason(code), status: code, description };
   }
   return { kind: 'transient', reason: 'bad_reply', description: parsed.success ? description : `unreadable reply (HTTP ${status})` };
