@@ -130,9 +130,15 @@ async function main(): Promise<void> {
   const env = redisEnvSchema.pick({ REDIS_URL: true }).safeParse(process.env);
   if (!env.success) throw new Error(`invalid configuration: ${formatZodError(env.error)}`);
   const redis = new Redis(env.data.REDIS_URL, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
-  redis.on('error', () => undefined);
+  let lastError: Error | undefined;
+  redis.on('error', (err: Error) => (lastError = err));
   try {
-    await redis.connect();
+    try {
+      await redis.connect();
+    } catch (err) {
+      const reason = (lastError ?? (err as Error)).message;
+      throw new Error(`cannot reach Redis at ${redactUrl(env.data.REDIS_URL)}: ${reason}`);
+    }
     // Consumers that start later (notifier, position-closer) must still see these entries.
     for (const group of STREAM_GROUPS[STREAMS.signals] ?? []) await ensureGroup(redis, STREAMS.signals, group, '0');
     const prices = { ...FALLBACK_PRICES, ...(await marketPrices(redis)) };
