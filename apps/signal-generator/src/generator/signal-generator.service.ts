@@ -64,6 +64,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     await this.market.source.stop();
     await this.running;
     if (this.gaugeTimer) clearInterval(this.gaugeTimer);
+    this.log.info('feed stopped and in-flight publishes settled');
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -29,7 +29,7 @@ class FakeScheduler implements Scheduler {
   }
 }
 
-async function play(opts: Partial<ReplaySourceOptions> & { files: string[] }) {
+async function play(opts: Omit<Partial<ReplaySourceOptions>, 'files'> & { files: string[] }) {
   const scheduler = (opts.scheduler as FakeScheduler | undefined) ?? new FakeScheduler();
   const src = new ReplaySource({ ...opts, files: opts.files.map((f) => describeKlineFile(f)), scheduler });
   const got: { c: Candle; at: number }[] = [];

@@ -1,0 +1,51 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('signal-generator config', () => {
+  it('runs the shipped sample by default: replay at x60 with a warm-up, all seven strategies, metrics on 9100', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 9100,
+      symbols: ['BTCUSDT', 'ETHUSDT'],
+      timeframe: '1m',
+      marketSource: 'replay',
+      replay: { files: ['data/BTCUSDT-1m-2025-05-06.csv', 'data/ETHUSDT-1m-2025-05-06.csv'], speed: 60, warmupCandles: 120, badRows: 'skip' },
+    });
+    expect(c.pipeline.strategies).toHaveLength(7);
+    expect(c.pipeline.consensus).toEqual({ minStrategiesAgree: 3, minConfidence: 60 });
+  });
+
+  it('parses lists, speeds and tick sizes', () => {
+    const c = loadConfig({ SYMBOLS: 'SOLUSDT, XRPUSDT', REPLAY_SPEED: 'max', TICK_SIZES: 'SOLUSDT:0.01,XRPUSDT:0.0001', STRATEGIES: 'ema_cross,rsi_extreme,macd_turn', COOLDOWN_SECONDS: '60' });
+    expect(c.symbols).toEqual(['SOLUSDT', 'XRPUSDT']);
+    expect(c.replay.speed).toBe('max');
+    expect(c.tickSizes).toEqual({ SOLUSDT: 0.01, XRPUSDT: 0.0001 });
+    expect(c.pipeline.cooldownMs).toBe(60_000);
+  });
+
+  it.each([
+    [{ MARKET_SOURCE: 'kraken' }, /MARKET_SOURCE: /],
+    [{ REPLAY_SPEED: 'fast' }, /REPLAY_SPEED: 'fast' is not a replay speed/],
+    [{ SYMBOLS: 'btc-usdt' }, /SYMBOLS\.0: each entry must be an upper-case symbol/],
+    [{ TIMEFRAME: '1 minute' }, /TIMEFRAME: TIMEFRAME must look like 1m/],
+    [{ LEVERAGE: '2.5' }, /LEVERAGE: /],
+    [{ LEVERAGE: '50', MAX_LEVERAGE: '20' }, /LEVERAGE: 50 exceeds MAX_LEVERAGE 20/],
+    [{ MIN_STRATEGIES_AGREE: '4', STRATEGIES: 'ema_cross,rsi_extreme' }, /MIN_STRATEGIES_AGREE: 4 is more than the 2 strategies enabled/],
+    [{ STRATEGIES: 'ema_cross,astrology,rsi_extreme' }, /STRATEGIES: unknown astrology/],
+    [{ TICK_SIZES: 'BTCUSDT=0.1' }, /TICK_SIZES: 'BTCUSDT=0.1' is not SYMBOL:tick/],
+    [{ EMA_FAST: '30', EMA_SLOW: '20' }, /EMA_FAST: must be below EMA_SLOW/],
+    [{ REDIS_URL: 'http://x' }, /REDIS_URL: /],
+  ])('names the bad variable in %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never echoes a Redis password in its errors', () => {
+    try {
+      loadConfig({ REDIS_URL: 'redis://:hunter2secret@127.0.0.1:6379', PORT: 'x' });
+      throw new Error('should have failed');
+    } catch (err) {
+      expect((err as Error).message).toMatch(/PORT/);
+      expect((err as Error).message).not.toContain('hunter2secret');
+    }
+  });
+});
