@@ -49,7 +49,7 @@ export class SignalStreamController {
       'X-Accel-Buffering': 'no',
     });
     res.socket?.setNoDelay(true);
-    const client = this.hub.connect(res, query.symbol);
+    const client = this.hub.connect(res, query.symbol, since);
     if (since !== undefined) {
       try {
         await client.catchUp(signalsAfter(this.redis, since));

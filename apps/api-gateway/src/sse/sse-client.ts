@@ -8,6 +8,8 @@ export interface SseClientOptions {
   symbol?: string;
   /** Unsent bytes (socket buffer plus events held during catch-up) above which the client is dropped. */
   maxBufferBytes: number;
+  /** Resume point (Last-Event-ID): no signal at or before it is sent, even by a replica whose reader lags. */
+  resumeAfter?: string;
   /** Called once when the connection ends for any reason. */
   onClose: (client: SseClient, reason: 'closed' | 'dropped') => void;
 }
@@ -36,6 +38,7 @@ export class SseClient {
     private readonly res: ServerResponse,
     private readonly opts: SseClientOptions,
   ) {
+    this.lastSignalId = opts.resumeAfter ?? null;
     res.once('close', () => this.finish('closed'));
     res.write(RETRY_FRAME);
   }
@@ -62,6 +65,7 @@ export class SseClient {
       if (this.closed) return;
       if (!this.wants(s.symbol)) continue;
       this.lastSignalId = s.id;
+      // Marked sent before the write: a live copy held meanwhile is then skipped.
       if (!this.res.write(signalFrame(s.id, s.json))) await this.drained();
     }
   }

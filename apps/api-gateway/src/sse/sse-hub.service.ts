@@ -47,9 +47,10 @@ export class SseHub implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Registers a connection; it receives live events once `goLive()` is called on it. */
-  connect(res: ServerResponse, symbol: string | undefined): SseClient {
+  connect(res: ServerResponse, symbol: string | undefined, resumeAfter?: string): SseClient {
     const client = new SseClient(res, {
       symbol,
+      resumeAfter,
       maxBufferBytes: this.config.SSE_MAX_BUFFER_BYTES,
       onClose: (c, reason) => {
         this.clients.delete(c);
