@@ -23,9 +23,9 @@ export class TelegramQueue implements OnApplicationShutdown {
       defaultJobOptions: {
         attempts,
         backoff: { type: 'exponential', delay: backoffMs },
-        // Kept a while so that a redelivered entry finds its job and adds none (the sent records
-        // dedupe anyway; this keeps the job count honest).
-        removeOnComplete: { age: Math.round(cfg.delivery.retentionMs / 1000), count: 20_000 },
+        // Kept an hour for inspection; a later redelivery makes a new job that finds every chat in
+        // the sent records (kept NOTIFIER_RETENTION_HOURS) and completes without sending.
+        removeOnComplete: { age: 3600, count: 5000 },
         removeOnFail: { age: 7 * 86_400 },
       },
     });
