@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import request from 'supertest';
 import { encodeEntry, KEYS, STREAMS } from '@app/contracts';
-import { startRedis, waitFor, type TestRedis } from '@app/testing';
+import { freePort, startRedis, waitFor, type TestRedis } from '@app/testing';
 import { BTC, makeSignal, metricValue, newRedis, publishSignal, startTestGateway, testRedisUrl, type TestGateway } from './gateway-harness';
 import { connectSse } from './sse-test-client';
 
@@ -157,6 +157,29 @@ describe('api-gateway materialisation', () => {
         await again.stop();
       }
     } finally {
+      await own.stop();
+    }
+  });
+
+  it('starts while Redis is down: answers 503 "still loading" (never an empty list), then loads once Redis is up', async () => {
+    const port = await freePort();
+    const url = `redis://127.0.0.1:${port}`;
+    const g = await gateway(url); // waits up to 5 s for the first load, then listens anyway
+    expect((await request(g.url).get(API).expect(503)).body).toEqual({ status: 'error', message: 'signals are still loading from Redis; retry shortly' });
+    expect((await request(g.url).get(`${API}/latest`).expect(503)).body.status).toBe('error');
+    expect((await request(g.url).get('/api/health').expect(503)).body.error).toEqual(
+      expect.objectContaining({ signals_reader: { status: 'down', stream: 'signals', state: 'loading from Redis' } }),
+    );
+    const own = await startRedis({ port });
+    try {
+      const r = newRedis(own.url);
+      const s = await publishSignal(r);
+      r.disconnect();
+      await waitFor(async () => (await request(g.url).get(API)).status === 200, { timeoutMs: 15_000, what: 'load after Redis came up' });
+      expect((await get(g, API)).signals).toEqual([s]);
+      await waitFor(async () => (await request(g.url).get('/api/health')).status === 200, { what: 'healthy' });
+    } finally {
+      await g.close();
       await own.stop();
     }
   });
