@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { encodeEntry, GROUPS, QUEUES, STREAMS, type NewSignal, type PositionEvent } from '@app/contracts';
 import { ensureGroup } from '@app/redis-streams';
 import { freePort, startRedis, startService, waitFor, type ServiceProcess, type TestRedis } from '@app/testing';
-import { startFakeTelegram, type FakeMessage, type FakeTelegram } from './fixtures/fake-telegram.server';
+import { startFakeTelegram, type FakeTelegram } from './fixtures/fake-telegram.server';
 import { markersIn } from './fixtures/signals';
 
 /** A well-formed token the fake accepts; every test greps the notifier's output for it. */
@@ -21,6 +21,7 @@ export interface NotifierProcess {
  */
 export class NotifierHarness {
   readonly running: NotifierProcess[] = [];
+  private readonly counted = new Map<string, { messages: number; counts: Map<string, number> }>();
 
   private constructor(
     readonly redis: TestRedis,
@@ -81,7 +82,14 @@ export class NotifierHarness {
 
   /** For each chat: marker (signal timestamp) → how many accepted messages carried it. */
   deliveries(chatId: string): Map<string, number> {
-    return countMarkers(this.tg.messagesFor(chatId));
+    // Counted incrementally: the fake runs in this process, so polling must stay cheap.
+    const messages = this.tg.messagesFor(chatId);
+    let seen = this.counted.get(chatId);
+    if (!seen || seen.messages > messages.length) seen = { messages: 0, counts: new Map() };
+    for (const m of messages.slice(seen.messages)) for (const marker of markersIn(m.text)) seen.counts.set(marker, (seen.counts.get(marker) ?? 0) + 1);
+    seen.messages = messages.length;
+    this.counted.set(chatId, seen);
+    return seen.counts;
   }
 
   /** Waits until every chat has every marker at least once. */
@@ -93,6 +101,11 @@ export class NotifierHarness {
       }),
       { timeoutMs, intervalMs: 50, what: `${markers.length} signals delivered to ${chats.join(', ')}` },
     );
+  }
+
+  /** After clearing the fake's messages. */
+  resetCounts(): void {
+    this.counted.clear();
   }
 
   async metrics(p: NotifierProcess): Promise<string> {
@@ -121,12 +134,6 @@ export class NotifierHarness {
       return id as string;
     });
   }
-}
-
-export function countMarkers(messages: readonly FakeMessage[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const m of messages) for (const marker of markersIn(m.text)) counts.set(marker, (counts.get(marker) ?? 0) + 1);
-  return counts;
 }
 
 /** The value of one series in Prometheus text format, or undefined. */

@@ -35,6 +35,7 @@ describe('notifier process', () => {
     h.tg.setBehaviour(undefined);
     h.tg.messages.length = 0;
     h.tg.requests.length = 0;
+    h.resetCounts();
   });
 
   it('sends each signal to every chat as one readable HTML message, and reports health and metrics', async () => {
