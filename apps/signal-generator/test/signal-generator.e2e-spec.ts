@@ -90,7 +90,7 @@ describe('signal-generator service (real process, real Redis)', () => {
     expect((await health(port)).status).toBe(200);
   });
 
-  it('at the default speed, the first signal is on the stream within a minute of start; SIGTERM stops it cleanly', async () => {
+  it('at the default speed, the first signal is on the stream within a minute of start; SIGTERM stops it without error', async () => {
     const port = await freePort();
     const started = Date.now();
     svc = startService('signal-generator', { REDIS_URL: redisUrl, PORT: String(port) });

@@ -28,6 +28,8 @@ export function roundToTick(price: number, tick: number, mode: 'down' | 'up' | '
   return Number((n * tick).toFixed(tickDecimals(tick)));
 }
 
+const TICKS = Array.from({ length: 9 }, (_, d) => Number((10 ** -d).toFixed(d)));
+
 /**
  * Infers each symbol's tick from the prices it has seen: 10^-(most decimals seen). Used in replay
  * when no tick is configured; a symbol's first candles may show fewer decimals than the tick
@@ -35,8 +37,18 @@ export function roundToTick(price: number, tick: number, mode: 'down' | 'up' | '
  */
 export class TickInference {
   private readonly decimals = new Map<string, number>();
+  private readonly seen = new Map<string, number>();
+
+  /**
+   * @param sampleCandles candles per symbol looked at; after that the estimate is settled and
+   *   observing is free (printing numbers to count decimals is the costly part). Default 1000.
+   */
+  constructor(private readonly sampleCandles = 1000) {}
 
   observe(symbol: string, ...prices: number[]): void {
+    const n = this.seen.get(symbol) ?? 0;
+    if (n >= this.sampleCandles) return;
+    this.seen.set(symbol, n + 1);
     let d = this.decimals.get(symbol) ?? 0;
     for (const p of prices) d = Math.max(d, Math.min(decimalsOf(p), 8));
     this.decimals.set(symbol, d);
@@ -44,6 +56,6 @@ export class TickInference {
 
   tick(symbol: string): number | undefined {
     const d = this.decimals.get(symbol);
-    return d === undefined ? undefined : Number((10 ** -d).toFixed(d));
+    return d === undefined ? undefined : TICKS[d];
   }
 }
