@@ -3,6 +3,7 @@ import { formatZodError } from '@app/contracts';
 import { registerSecret } from '@app/observability';
 import { redisConfigFromEnv, redisEnvSchema, RedisConfig } from '@app/redis-streams';
 import type { ConsensusOptions } from './fusion/consensus';
+import { binanceEnvShape, binanceOptionsFromEnv } from './market-data/binance/binance.config';
 import { timeframeMs } from './market-data/timeframe';
 import { parseReplaySpeed, ReplaySpeed } from './market-data/replay/replay-speed';
 import type { SignalPipelineOptions } from './pipeline/signal-pipeline';
@@ -72,8 +73,8 @@ export const generatorEnvSchema = redisEnvSchema.extend({
     }),
   /** Seconds without a candle after which the feed counts as stalled (health down). */
   FEED_STALE_SECONDS: int(1, 86_400).default(180),
-  BINANCE_WS_BASE_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').default('wss://fstream.binance.com/market'),
-  BINANCE_REST_BASE_URL: z.string().regex(/^https?:\/\//, 'must be an http(s):// URL').default('https://fapi.binance.com'),
+  // MARKET_SOURCE=binance: BINANCE_WS_URL, BINANCE_REST_URL, stall/reconnect/rotation timings.
+  ...binanceEnvShape,
 
   STRATEGIES: list(/^[a-z_]+$/, 'a strategy name').default([...STRATEGY_NAMES]),
   STRATEGY_NAME: z.string().min(1).max(100).default('ConsensusScalping'),
@@ -126,7 +127,7 @@ export interface GeneratorConfig {
   replay: { files: string[]; speed: ReplaySpeed; warmupCandles: number; badRows: 'skip' | 'fail' };
   tickSizes: Record<string, number>;
   feedStaleMs: number;
-  binance: { wsBaseUrl: string; restBaseUrl: string };
+  binance: ReturnType<typeof binanceOptionsFromEnv>;
   /** Everything the pipeline needs except the clock and tick lookup, which the caller wires. */
   pipeline: Omit<SignalPipelineOptions, 'clock' | 'tickSize'>;
 }
@@ -190,7 +191,7 @@ function toConfig(e: Env): GeneratorConfig {
     replay: { files: e.REPLAY_FILES, speed: e.REPLAY_SPEED, warmupCandles: e.REPLAY_WARMUP_CANDLES, badRows: e.REPLAY_BAD_ROWS },
     tickSizes: e.TICK_SIZES,
     feedStaleMs: e.FEED_STALE_SECONDS * 1000,
-    binance: { wsBaseUrl: e.BINANCE_WS_BASE_URL, restBaseUrl: e.BINANCE_REST_BASE_URL },
+    binance: binanceOptionsFromEnv(e),
     pipeline: {
       strategies: e.STRATEGIES,
       strategyParams,

@@ -42,6 +42,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
 
   async onApplicationBootstrap(): Promise<void> {
     await this.signals.ensureGroups();
+    await this.market.init();
     this.gaugeTimer = setInterval(() => this.updateGauges(), 1000).unref();
     this.feed.state = 'running';
     this.log.info({ source: this.cfg.marketSource, symbols: this.cfg.symbols, strategies: this.cfg.pipeline.strategies }, 'market feed starting');

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { GeneratorConfig } from '../config';
 import { generatorMetrics } from '../metrics/generator.metrics';
 import { getLogger } from '@app/observability';
+import { BinanceFuturesSource, BinanceRestClient, fetchSymbolFilters } from './binance';
 import type { MarketDataSource } from './market-data-source';
 import { describeKlineFile } from './replay/kline-file';
 import { ReplaySource } from './replay/replay.source';
@@ -9,6 +10,8 @@ import { ReplaySource } from './replay/replay.source';
 /** What the pipeline needs from the feed besides candles: tick sizes known to the source. */
 export interface MarketData {
   source: MarketDataSource;
+  /** Loads what must be known before the first candle (live: exchangeInfo). Throws naming the cause. */
+  init(): Promise<void>;
   /** Tick per symbol from the exchange (live); undefined = config, then inference from prices. */
   tickSize(symbol: string): number | undefined;
 }
@@ -17,7 +20,7 @@ export interface MarketData {
 export function createMarketData(cfg: GeneratorConfig): MarketData {
   switch (cfg.marketSource) {
     case 'replay':
-      return { source: createReplay(cfg), tickSize: () => undefined };
+      return { source: createReplay(cfg), init: async () => undefined, tickSize: () => undefined };
     case 'binance':
       return createBinance(cfg);
   }
@@ -44,12 +47,26 @@ function createReplay(cfg: GeneratorConfig): ReplaySource {
 }
 
 /**
- * ---- LIVE FEED HOOK ------------------------------------------------------------------------
- * The live Binance adapter lives in `./binance/` (built separately). Wire its MarketDataSource
- * here once its class is published: construct it from `cfg.symbols`, `cfg.timeframe`,
- * `cfg.binance.wsBaseUrl` / `cfg.binance.restBaseUrl`, and return its exchangeInfo ticks as
- * `tickSize`.
+ * The live USDT-M futures feed. Ticks come from `/fapi/v1/exchangeInfo` at start: a tick guessed
+ * from price decimals can be finer than the real grid (a 0.5 tick prints as one decimal), and
+ * ATAS could not place such prices, so a failed lookup stops the start rather than guessing.
+ * Symbols with TICK_SIZES in config skip the lookup.
  */
-function createBinance(_cfg: GeneratorConfig): MarketData {
-  throw new Error('MARKET_SOURCE: binance is not available in this build yet (the live adapter is not wired); use replay');
+function createBinance(cfg: GeneratorConfig): MarketData {
+  const source = new BinanceFuturesSource({ symbols: cfg.symbols, interval: cfg.timeframe, ...cfg.binance });
+  const ticks = new Map<string, number>();
+  return {
+    source,
+    tickSize: (s) => ticks.get(s),
+    async init() {
+      const missing = cfg.symbols.filter((s) => cfg.tickSizes[s] === undefined);
+      if (missing.length === 0) return;
+      try {
+        const filters = await fetchSymbolFilters(new BinanceRestClient({ ...cfg.binance.rest, logger: getLogger('binance-feed') }), missing);
+        for (const [symbol, f] of filters) ticks.set(symbol, f.tickSize);
+      } catch (err) {
+        throw new Error(`tick sizes from exchangeInfo (BINANCE_REST_URL) failed: ${(err as Error).message}; set TICK_SIZES to start without it`);
+      }
+    },
+  };
 }

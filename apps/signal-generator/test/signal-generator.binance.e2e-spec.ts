@@ -1,0 +1,61 @@
+import Redis from 'ioredis';
+import { CandleSchema, decodeEntry, SignalSchema, STREAMS } from '@app/contracts';
+import { freePort, startService, waitFor, ServiceProcess } from '@app/testing';
+import { FakeBinance } from './fixtures/binance/fake-binance.server';
+import { loadRows } from './fixtures/binance/kline-fixture';
+
+// Its own database: `signals` and `market` are fixed stream names.
+const redisUrl = `${process.env.TEST_REDIS_URL as string}/12`;
+
+/**
+ * The service wired to the live adapter (MARKET_SOURCE=binance) against the local fake exchange,
+ * which replays real futures klines over the WebSocket and serves exchangeInfo: what the service
+ * adds on top of the feed (ticks from exchangeInfo, publishing, health) end to end.
+ */
+describe('signal-generator with MARKET_SOURCE=binance (fake exchange, real Redis)', () => {
+  let redis: Redis;
+  let exchange: FakeBinance;
+  let svc: ServiceProcess | undefined;
+
+  beforeAll(async () => {
+    redis = new Redis(redisUrl);
+    await redis.flushdb();
+    exchange = await FakeBinance.start({ markets: { BTCUSDT: loadRows('BTCUSDT'), ETHUSDT: loadRows('ETHUSDT') }, paused: true });
+  });
+  afterAll(async () => {
+    await svc?.kill();
+    await exchange.close();
+    await redis.quit();
+  });
+
+  it('publishes every live closed candle to `market`, signals priced on the exchange tick, and reports the feed healthy', async () => {
+    const port = await freePort();
+    svc = startService('signal-generator', {
+      REDIS_URL: redisUrl,
+      PORT: String(port),
+      MARKET_SOURCE: 'binance',
+      BINANCE_WS_URL: exchange.wsBaseUrl,
+      BINANCE_REST_URL: exchange.restBaseUrl,
+      COOLDOWN_SECONDS: '0',
+    });
+    await waitFor(() => exchange.connections.length > 0, { timeoutMs: 20_000, what: 'the service to connect' });
+    exchange.resume();
+    await waitFor(async () => (await redis.xlen(STREAMS.market)) === 240, { timeoutMs: 30_000, what: '240 candles on market' });
+
+    const market = (await redis.xrange(STREAMS.market, '-', '+')).map(([id, f]) => decodeEntry(CandleSchema, id, f));
+    const btc = market.filter((c) => c.symbol === 'BTCUSDT');
+    expect(btc.map((c) => c.open_time)).toEqual(loadRows('BTCUSDT').map((r) => r.openTime));
+    expect(btc[0]).toMatchObject({ open: 95505.4, close: 95502.7 });
+
+    const signals = (await redis.xrange(STREAMS.signals, '-', '+')).map(([id, f]) => decodeEntry(SignalSchema, id, f));
+    expect(signals.length).toBeGreaterThan(0);
+    for (const s of signals) expect(s.metadata.tick_size).toBe(s.symbol === 'BTCUSDT' ? 0.1 : 0.01);
+
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { details: { feed: Record<string, unknown> } };
+    expect(health.details.feed).toMatchObject({ status: 'up', connected: true, state: 'running' });
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/^signal_generator_candles_total\{symbol="ETHUSDT",service="signal-generator"\} 120$/m);
+    expect(metrics).toMatch(/^signal_generator_feed_connected\{service="signal-generator"\} 1$/m);
+    expect(exchange.restRequests.filter((r) => r.path === '/fapi/v1/exchangeInfo').map((r) => r.status)).toEqual([200]);
+  });
+});
