@@ -27,6 +27,13 @@ export const closerEnvSchema = redisEnvSchema
     /** Signals pending this long with a dead replica are taken over. */
     CLAIM_IDLE_MS: int(1000, 3_600_000).default(30_000),
     CLAIM_INTERVAL_MS: int(100, 600_000).default(5000),
+    /**
+     * How long a candle waits for an earlier signal to be handled before it is judged anyway
+     * (only a signal whose handling keeps failing holds candles up this long).
+     */
+    SIGNAL_WAIT_MS: int(0, 600_000).default(15_000),
+    /** How often BullMQ workers look for jobs a dead replica left active. */
+    STALLED_INTERVAL_MS: int(100, 600_000).default(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

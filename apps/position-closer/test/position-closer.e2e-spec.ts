@@ -1,9 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue, type Job } from 'bullmq';
 import Redis from 'ioredis';
-import { KEYS, QUEUES, STREAMS } from '@app/contracts';
+import { decodeEntry, KEYS, QUEUES, SignalSchema, STREAMS } from '@app/contracts';
 import { startRedis, waitFor, type TestRedis } from '@app/testing';
 import { metricsRegistry } from '@app/observability';
+import { CandleConsumer } from '../src/market/candle.consumer';
 import { SignalConsumer } from '../src/signals/signal.consumer';
 import { makeCandle, makeSignal, startCloserApp, StreamsClient } from './support/closer-harness';
 
@@ -190,6 +191,57 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
     const id = await client.signal(makeSignal({ minute: 0 }));
     await waitFor(async () => (await client.closedEvents()).length === 1, { what: 'closed by catch-up' });
     expect((await client.closedEvents())[0]).toMatchObject({ position_id: id, reason: 'take_profit', exit_price: 104 });
+  });
+
+  it('a stop touched before the reversing signal wins over the reversal, even with the candle reader stopped', async () => {
+    const a = await start();
+    const buy = await client.signal(makeSignal({ minute: 0 }));
+    await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'BUY opened' });
+    await a.get(CandleConsumer).onModuleDestroy(); // the reader falls behind for good
+    await client.candle(makeCandle(1, 100.5, 97.5, 98.5)); // touches the stop at 98
+    await client.candle(makeCandle(2, 99, 96, 97)); // the SELL signal's candle
+    const sell = await client.signal(makeSignal({ direction: 'SELL', entry_price: 97, stop_loss: 99, take_profit: 93, minute: 2 }));
+    await waitFor(async () => (await eventsOfType('opened')).length === 2, { what: 'SELL opened' });
+    expect((await client.closedEvents()).map((e) => [e.position_id, e.reason, e.exit_price])).toEqual([[buy, 'stop_loss', 98]]);
+    expect(await client.closeRequests()).toEqual([]); // ATAS's own stop order did it
+    expect(await client.redis.hget(KEYS.openBySymbol, 'BTCUSDT')).toBe(sell);
+  });
+
+  it('judges a candle only after the signals written before it are handled', async () => {
+    const a = await start();
+    const buy = await client.signal(makeSignal({ minute: 0 }));
+    await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'BUY opened' });
+    await a.get(SignalConsumer).onModuleDestroy(); // signals now wait, unhandled
+    const sell = await client.signal(makeSignal({ direction: 'SELL', entry_price: 101, stop_loss: 105, take_profit: 97, minute: 1 }));
+    const candleId = await client.candle(makeCandle(2, 104.5, 100, 104)); // would hit the BUY's target
+    const reader = a.get(CandleConsumer);
+    await waitFor(() => reader.describe().last_id === candleId, { what: 'candle read' });
+    expect(await client.redis.sismember(KEYS.openPositions, buy)).toBe(1); // held back, not judged
+    expect(await client.redis.get(KEYS.marketCursor)).not.toBe(candleId);
+
+    // Another replica takes the SELL signal now.
+    const [[, [[id, fields]]]] = (await client.redis.xreadgroup('GROUP', 'position-closer', 'other', 'COUNT', 1, 'STREAMS', STREAMS.signals, '>')) as [string, [string, string[]][]][];
+    expect(id).toBe(sell);
+    await a.get(SignalConsumer).handle({ id, payload: decodeEntry(SignalSchema, id, fields) });
+    await client.redis.xack(STREAMS.signals, 'position-closer', id);
+
+    // The reversal came first: the BUY closes by the signal; the candle then judges the SELL (no touch).
+    await waitFor(async () => (await client.redis.get(KEYS.marketCursor)) === candleId, { what: 'candle judged' });
+    expect((await client.closedEvents()).map((e) => [e.position_id, e.reason, e.exit_price])).toEqual([[buy, 'opposite_signal', 101]]);
+    expect(await client.redis.sismember(KEYS.openPositions, sell)).toBe(1);
+  });
+
+  it('a signal that is never handled holds candles back for SIGNAL_WAIT_MS only', async () => {
+    const a = await start({ SIGNAL_WAIT_MS: '300' });
+    const buy = await client.signal(makeSignal({ minute: 0 }));
+    await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'BUY opened' });
+    await a.get(SignalConsumer).onModuleDestroy();
+    const timeoutsBefore = await counterValue('positions_market_gate_timeouts_total', {});
+    await client.signal(makeSignal({ symbol: 'ETHUSDT', minute: 1 })); // stays unhandled
+    await client.candle(makeCandle(2, 104.5, 100, 104));
+    await waitFor(async () => (await client.closedEvents()).length === 1, { what: 'judged after the wait' });
+    expect((await client.closedEvents())[0]).toMatchObject({ position_id: buy, reason: 'take_profit' });
+    expect(await counterValue('positions_market_gate_timeouts_total', {})).toBe(timeoutsBefore + 1);
   });
 
   it('closes at max hold with the last candle close and a close request; a position closed earlier is left alone', async () => {

@@ -1,9 +1,11 @@
-import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { formatZodError, ManualCloseJobSchema, QUEUES } from '@app/contracts';
 import { getLogger, type Liveness } from '@app/observability';
 import { PositionCloser } from '../positions/position-closer.service';
+import type { CloserConfig } from '../config';
 import { RedisConnections } from '../redis/redis-connections';
+import { CLOSER_CONFIG } from '../tokens';
 
 /**
  * Closes a position at the last price on a trader's request (gateway
@@ -17,12 +19,14 @@ export class ManualCloseProcessor implements OnApplicationBootstrap, OnModuleDes
   constructor(
     private readonly connections: RedisConnections,
     private readonly closer: PositionCloser,
+    @Inject(CLOSER_CONFIG) private readonly config: CloserConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     this.worker = new Worker(QUEUES.manualClose, (job) => this.process(job), {
       connection: this.connections.create('position-closer:manual-close-worker', { maxRetriesPerRequest: null }),
       concurrency: 4,
+      stalledInterval: this.config.STALLED_INTERVAL_MS,
     });
     this.worker.on('error', (err) => this.log.warn({ err: err.message }, 'manual-close worker error'));
   }

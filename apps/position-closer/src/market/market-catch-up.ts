@@ -1,55 +1,85 @@
 import { Injectable } from '@nestjs/common';
-import { CandleSchema, decodeEntry, STREAMS, type Candle } from '@app/contracts';
+import { CandleSchema, decodeEntry, STREAMS, type Candle, type PositionClosedEvent } from '@app/contracts';
+import { compareStreamIds } from '@app/redis-streams';
 import { evaluateCandle, type OpenPosition } from '../positions/position';
 import { PositionCloser } from '../positions/position-closer.service';
+import { PositionStore } from '../positions/position.store';
 import { RedisConnections } from '../redis/redis-connections';
 
 const PAGE = 200;
 
+type Entry = [string, string[]];
+
 /**
- * Evaluates a just-opened position against the candles already in `market`. The signal and its
- * following candles travel on different streams: when the signal is handled late (a backlog, a
- * replay at full speed, a restart) the candle reader has already passed candles that belong to
- * this position. Scanning back from the tail to the position's own candle catches them; a candle
- * the reader also evaluates is harmless (the close is atomic and decided the same way).
+ * Judges a position, from the signal handler, on candles the candle reader has not judged it on
+ * (oldest first; the first stop or target touched closes it):
+ * - before a reversal: the old position on the candles after the reader's cursor up to the
+ *   reversing signal's candle (the reader may lag behind the signals), so a level touched before
+ *   the reversal wins over the opposite signal;
+ * - after opening: the candles written before the signal but opening after its candle (a
+ *   producer that writes a candle late). Later candles wait for the reader, which only passes a
+ *   signal once it has been handled (SignalsWatermark).
  */
 @Injectable()
 export class MarketCatchUp {
   constructor(
     private readonly connections: RedisConnections,
+    private readonly store: PositionStore,
     private readonly closer: PositionCloser,
   ) {}
 
-  async run(position: OpenPosition): Promise<void> {
-    for (const candle of await this.candlesAfter(position)) {
-      const exit = evaluateCandle(position, candle);
-      if (exit) {
-        await this.closer.close(position, exit.reason, exit.price);
-        return;
+  /** `untilOpenTime`: the reversing signal's candle; without one, candles written before `signalId`. */
+  async beforeReversal(position: OpenPosition, signalId: string, untilOpenTime: number | undefined): Promise<PositionClosedEvent | null> {
+    const cursor = await this.store.marketCursor();
+    let start = cursor && compareStreamIds(cursor, position.position_id) > 0 ? cursor : position.position_id;
+    for (;;) {
+      const page = (await this.connections.command.xrange(STREAMS.market, `(${start}`, '+', 'COUNT', PAGE)) as Entry[];
+      for (const [id, fields] of page) {
+        if (untilOpenTime === undefined && compareStreamIds(id, signalId) > 0) return null;
+        const candle = this.decode(id, fields);
+        if (!candle || candle.symbol !== position.symbol) continue;
+        if (untilOpenTime !== undefined && candle.open_time > untilOpenTime) return null;
+        const closed = await this.judge(position, candle);
+        if (closed !== undefined) return closed;
       }
+      if (page.length < PAGE) return null;
+      start = page[page.length - 1][0];
     }
   }
 
-  /** The symbol's candles opening after the position's market time, oldest first. */
-  private async candlesAfter(position: OpenPosition): Promise<Candle[]> {
+  async afterOpening(position: OpenPosition, signalId: string): Promise<PositionClosedEvent | null> {
     const since = position.market_time_ms ?? 0;
     const found: Candle[] = [];
-    let end = '+';
-    for (;;) {
-      const page = (await this.connections.command.xrevrange(STREAMS.market, end, '-', 'COUNT', PAGE)) as [string, string[]][];
+    let end = `(${signalId}`;
+    scan: for (;;) {
+      const page = (await this.connections.command.xrevrange(STREAMS.market, end, '-', 'COUNT', PAGE)) as Entry[];
       for (const [id, fields] of page) {
-        let candle: Candle;
-        try {
-          candle = decodeEntry(CandleSchema, id, fields);
-        } catch {
-          continue; // the candle reader counts malformed entries
-        }
-        if (candle.symbol !== position.symbol) continue;
-        if (candle.open_time <= since) return found.reverse();
+        const candle = this.decode(id, fields);
+        if (!candle || candle.symbol !== position.symbol) continue;
+        if (candle.open_time <= since) break scan;
         found.push(candle);
       }
-      if (page.length < PAGE) return found.reverse();
+      if (page.length < PAGE) break;
       end = `(${page[page.length - 1][0]}`;
+    }
+    for (const candle of found.reverse()) {
+      const closed = await this.judge(position, candle);
+      if (closed !== undefined) return closed;
+    }
+    return null;
+  }
+
+  /** undefined: the candle leaves the position open; else the close (null if another closer won). */
+  private async judge(position: OpenPosition, candle: Candle): Promise<PositionClosedEvent | null | undefined> {
+    const exit = evaluateCandle(position, candle);
+    return exit ? this.closer.close(position, exit.reason, exit.price) : undefined;
+  }
+
+  private decode(id: string, fields: string[]): Candle | null {
+    try {
+      return decodeEntry(CandleSchema, id, fields);
+    } catch {
+      return null; // the candle reader counts malformed entries
     }
   }
 }

@@ -1,9 +1,11 @@
-import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import { QUEUES } from '@app/contracts';
 import { getLogger, type Liveness } from '@app/observability';
 import { PositionCloser } from '../positions/position-closer.service';
+import type { CloserConfig } from '../config';
 import { RedisConnections } from '../redis/redis-connections';
+import { CLOSER_CONFIG } from '../tokens';
 import type { MaxHoldJob } from './max-hold-job';
 
 /** Closes a position still open when its max-hold job comes due; a no-op if it closed earlier. */
@@ -15,12 +17,14 @@ export class MaxHoldProcessor implements OnApplicationBootstrap, OnModuleDestroy
   constructor(
     private readonly connections: RedisConnections,
     private readonly closer: PositionCloser,
+    @Inject(CLOSER_CONFIG) private readonly config: CloserConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     this.worker = new Worker<MaxHoldJob>(QUEUES.maxHold, (job) => this.process(job), {
       connection: this.connections.create('position-closer:max-hold-worker', { maxRetriesPerRequest: null }),
       concurrency: 4,
+      stalledInterval: this.config.STALLED_INTERVAL_MS,
     });
     this.worker.on('error', (err) => this.log.warn({ err: err.message }, 'max-hold worker error'));
     this.worker.on('failed', (job, err) => this.log.warn({ position_id: job?.data.position_id, err: err.message }, 'max-hold close failed; BullMQ retries it'));

@@ -28,7 +28,6 @@ export function openPosition(
   now: Date,
   fallbackMarketTimeMs = 0,
 ): OpenPosition {
-  const candleTime = signal.metadata.candle_time ? parseTimestampMs(signal.metadata.candle_time) : NaN;
   return {
     type: 'opened',
     position_id: signalId,
@@ -45,8 +44,14 @@ export function openPosition(
     quantity: positionQuantity(sizing, signal.entry_price, signal.stop_loss),
     opened_at: now.toISOString(),
     strategies: agreeingStrategies(signal),
-    market_time_ms: Number.isFinite(candleTime) && candleTime >= 0 ? candleTime : Math.max(0, Math.trunc(fallbackMarketTimeMs)),
+    market_time_ms: signalMarketTime(signal) ?? Math.max(0, Math.trunc(fallbackMarketTimeMs)),
   };
+}
+
+/** The signal candle's open time (`metadata.candle_time`), when the signal carries a valid one. */
+export function signalMarketTime(signal: NewSignal): number | undefined {
+  const t = signal.metadata.candle_time ? parseTimestampMs(signal.metadata.candle_time) : NaN;
+  return Number.isFinite(t) && t >= 0 ? t : undefined;
 }
 
 /** Strategies whose vote matched the signal's direction (empty when the signal has no votes). */

@@ -27,6 +27,8 @@ export class RedisConnections implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.all.map((c) => c.quit().catch(() => c.disconnect())));
+    // Readers disconnect their own on close: touching an ended connection again only arms a timer.
+    const open = this.all.filter((c) => c.status !== 'end');
+    await Promise.all(open.map((c) => c.quit().catch(() => c.disconnect())));
   }
 }

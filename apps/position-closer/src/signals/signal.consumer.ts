@@ -4,7 +4,7 @@ import { getLogger, type Liveness } from '@app/observability';
 import { ConsumerGroupReader, registerGroupLagMetrics, type DecodedEntry } from '@app/redis-streams';
 import type { CloserConfig } from '../config';
 import { MarketCatchUp } from '../market/market-catch-up';
-import { openPosition } from '../positions/position';
+import { openPosition, signalMarketTime } from '../positions/position';
 import { PositionCloser } from '../positions/position-closer.service';
 import { signalsIgnored } from '../positions/position.metrics';
 import { PositionStore } from '../positions/position.store';
@@ -60,15 +60,18 @@ export class SignalConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
       switch (decision.action) {
         case 'duplicate':
           await this.closer.open(current!); // re-schedules a missing max-hold job
-          await this.catchUp.run(current!);
+          await this.catchUp.afterOpening(current!, id);
           return;
         case 'ignore':
           signalsIgnored.inc({ reason: decision.reason });
           this.log.info({ signal_id: id, symbol: signal.symbol, open_position: current?.position_id, reason: decision.reason }, 'signal opens no position');
           return;
-        case 'reverse':
-          await this.closer.close(current!, 'opposite_signal', signal.entry_price);
+        case 'reverse': {
+          // A stop or target touched up to this signal's candle came first.
+          const touched = await this.catchUp.beforeReversal(current!, id, signalMarketTime(signal));
+          if (!touched) await this.closer.close(current!, 'opposite_signal', signal.entry_price);
           break;
+        }
         case 'open':
           break;
       }
@@ -77,12 +80,12 @@ export class SignalConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
       const outcome = await this.closer.open(position);
       switch (outcome) {
         case 'opened':
-          await this.catchUp.run(position);
+          await this.catchUp.afterOpening(position, id);
           return;
         case 'exists': {
           // Opened before (a redelivery racing its first delivery): catch up on the stored one.
           const stored = await this.store.get(id);
-          if (stored?.type === 'opened') await this.catchUp.run(stored);
+          if (stored?.type === 'opened') await this.catchUp.afterOpening(stored, id);
           return;
         }
         case 'stale':

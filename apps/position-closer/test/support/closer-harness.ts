@@ -96,7 +96,7 @@ export class StreamsClient {
 export async function startCloserApp(env: Record<string, string>): Promise<NestFastifyApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [PositionCloserModule] })
     .overrideProvider(CLOSER_CONFIG)
-    .useValue(loadConfig({ LOG_LEVEL: 'warn', CLAIM_INTERVAL_MS: '200', ...env }))
+    .useValue(loadConfig({ LOG_LEVEL: 'warn', CLAIM_INTERVAL_MS: '200', STALLED_INTERVAL_MS: '500', ...env }))
     .compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: new PinoNestLogger() });
   app.enableShutdownHooks();
