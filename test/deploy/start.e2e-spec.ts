@@ -32,7 +32,7 @@ describe('npm start (scripts/start.ts)', () => {
 
   it('runs the whole system with prefixed logs and stops it all on Ctrl-C', async () => {
     const ports = { GATEWAY_PORT: await freePort(), SIGNAL_GENERATOR_PORT: await freePort(), NOTIFIER_PORT: await freePort(), POSITION_CLOSER_PORT: await freePort() };
-    const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), NO_COLOR: '1', REPLAY_SPEED: 'x600' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), NO_COLOR: '1', REPLAY_SPEED: 'x600' };
     delete env.TELEGRAM_BOT_TOKEN;
     delete env.REDIS_URL;
     // Its own process group, like a shell job: Ctrl-C is a SIGINT to the whole group.
@@ -49,7 +49,7 @@ describe('npm start (scripts/start.ts)', () => {
       async () => {
         const res = await fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/api/signals`);
         const body = (await res.json()) as { count: number; signals: { symbol: string }[] };
-        return body.count > 0 && body.signals;
+        return body.count > 0 ? body.signals : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 500, what: 'signals on the gateway' },
     );
