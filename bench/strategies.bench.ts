@@ -62,7 +62,7 @@ const cases: [string, Pass][] = [
     (candles) => {
       const strategies = perSymbol(() => createStrategies(cfg.pipeline.strategies, cfg.pipeline.strategyParams));
       let sink = 0;
-      for (const c of candles) for (const s of strategies(c.symbol)) sink += s.update(c).confidence;
+      for (const c of candles) sink += strategies(c.symbol).map((s) => s.update(c)).length;
       return sink;
     },
   ],
@@ -137,9 +137,9 @@ async function main(): Promise<void> {
   }
   const base = rows[0][1];
   const w = Math.max(...rows.map((r) => r[0].length));
-  process.stdout.write(`| ${'case'.padEnd(w)} | candles/s | vs baseline | passes |\n|${'-'.repeat(w + 2)}|----------:|------------:|-------:|\n`);
+  process.stdout.write(`| ${'case'.padEnd(w)} |  candles/s | vs baseline | passes |\n|${'-'.repeat(w + 2)}|-----------:|------------:|-------:|\n`);
   for (const [name, rate, passes] of rows) {
-    process.stdout.write(`| ${name.padEnd(w)} | ${Math.round(rate).toLocaleString('en-US').padStart(9)} | ${(rate / base).toFixed(3).padStart(10)}x | ${String(passes).padStart(6)} |\n`);
+    process.stdout.write(`| ${name.padEnd(w)} | ${Math.round(rate).toLocaleString('en-US').padStart(10)} | ${(rate / base).toFixed(3).padStart(10)}x | ${String(passes).padStart(6)} |\n`);
   }
 }
 
