@@ -207,6 +207,18 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
     expect(await client.redis.hget(KEYS.openBySymbol, 'BTCUSDT')).toBe(sell);
   });
 
+  it('with the reader stopped, a same-direction signal first judges the open position: a stop touched before it closes it, then it opens', async () => {
+    const a = await start();
+    const first = await client.signal(makeSignal({ minute: 0 }));
+    await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'first BUY opened' });
+    await a.get(CandleConsumer).onModuleDestroy();
+    await client.candle(makeCandle(1, 100.5, 97.5, 98.5)); // stop at 98
+    const second = await client.signal(makeSignal({ minute: 2, entry_price: 99, stop_loss: 97, take_profit: 103 }));
+    await waitFor(async () => (await eventsOfType('opened')).length === 2, { what: 'second BUY opened' });
+    expect((await client.closedEvents()).map((e) => [e.position_id, e.reason])).toEqual([[first, 'stop_loss']]);
+    expect(await client.redis.hget(KEYS.openBySymbol, 'BTCUSDT')).toBe(second);
+  });
+
   it('judges a candle only after the signals written before it are handled', async () => {
     const a = await start();
     const buy = await client.signal(makeSignal({ minute: 0 }));

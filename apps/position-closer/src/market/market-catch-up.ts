@@ -13,9 +13,9 @@ type Entry = [string, string[]];
 /**
  * Judges a position, from the signal handler, on candles the candle reader has not judged it on
  * (oldest first; the first stop or target touched closes it):
- * - before a reversal: the old position on the candles after the reader's cursor up to the
- *   reversing signal's candle (the reader may lag behind the signals), so a level touched before
- *   the reversal wins over the opposite signal;
+ * - before a new signal for the symbol is applied (reversal or ignored as same direction): the
+ *   open position on the candles after the reader's cursor up to that signal's candle (the
+ *   reader may lag behind the signals), so a level touched before the signal wins;
  * - after opening: the candles written before the signal but opening after its candle (a
  *   producer that writes a candle late). Later candles wait for the reader, which only passes a
  *   signal once it has been handled (SignalsWatermark).
@@ -28,8 +28,8 @@ export class MarketCatchUp {
     private readonly closer: PositionCloser,
   ) {}
 
-  /** `untilOpenTime`: the reversing signal's candle; without one, candles written before `signalId`. */
-  async beforeReversal(position: OpenPosition, signalId: string, untilOpenTime: number | undefined): Promise<PositionClosedEvent | null> {
+  /** `untilOpenTime`: the new signal's candle; without one, candles written before `signalId`. */
+  async upToSignal(position: OpenPosition, signalId: string, untilOpenTime: number | undefined): Promise<PositionClosedEvent | null> {
     const cursor = await this.store.marketCursor();
     let start = cursor && compareStreamIds(cursor, position.position_id) > 0 ? cursor : position.position_id;
     for (;;) {

@@ -57,6 +57,12 @@ export class SignalConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const current = await this.store.openFor(signal.symbol);
       const decision = decideOnSignal(id, signal.direction, current);
+      if (current && (decision.action === 'reverse' || (decision.action === 'ignore' && decision.reason === 'same_direction'))) {
+        // The candle reader may lag behind the signals: the open position is judged on the
+        // candles up to this signal's candle first, so a stop or target touched before it wins.
+        await this.catchUp.upToSignal(current, id, signalMarketTime(signal));
+        if ((await this.store.openFor(signal.symbol))?.position_id !== current.position_id) continue; // closed: decide again
+      }
       switch (decision.action) {
         case 'duplicate':
           await this.closer.open(current!); // re-schedules a missing max-hold job
@@ -66,12 +72,9 @@ export class SignalConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
           signalsIgnored.inc({ reason: decision.reason });
           this.log.info({ signal_id: id, symbol: signal.symbol, open_position: current?.position_id, reason: decision.reason }, 'signal opens no position');
           return;
-        case 'reverse': {
-          // A stop or target touched up to this signal's candle came first.
-          const touched = await this.catchUp.beforeReversal(current!, id, signalMarketTime(signal));
-          if (!touched) await this.closer.close(current!, 'opposite_signal', signal.entry_price);
+        case 'reverse':
+          await this.closer.close(current!, 'opposite_signal', signal.entry_price);
           break;
-        }
         case 'open':
           break;
       }
