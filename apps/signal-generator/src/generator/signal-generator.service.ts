@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnMo
 import type Redis from 'ioredis';
 import { Candle, MicrosClock } from '@app/contracts';
 import { getLogger } from '@app/observability';
+import { InvalidPayloadError } from '@app/redis-streams';
 import type { GeneratorConfig } from '../config';
 import { FeedLiveness } from '../health/feed.health';
 import type { MarketData } from '../market-data/market-data.factory';
@@ -80,11 +81,28 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     m.candles.inc({ symbol: candle.symbol });
     // The candle before any signal it causes: a position-closer must not judge a new position
     // on the very candle it was entered at the close of.
-    if (!warmup) await this.candles.publish(candle);
+    if (!warmup) {
+      try {
+        await this.candles.publish(candle);
+      } catch (err) {
+        if (!(err instanceof InvalidPayloadError)) throw err;
+        this.log.error({ symbol: candle.symbol, err: err.message }, 'candle refused by the contract; not published, not traded');
+        return;
+      }
+    }
     const r = this.pipeline.process(candle);
     for (const v of r.votes) m.votes.inc({ strategy: v.strategy, direction: v.direction });
     if (!r.signal || warmup) return;
-    const id = await this.signals.publish(r.signal);
+    let id: string | undefined;
+    try {
+      id = await this.signals.publish(r.signal);
+    } catch (err) {
+      // A signal the contract refuses is a bug to see, not a reason to stop the feed.
+      if (!(err instanceof InvalidPayloadError)) throw err;
+      m.invalidSignals.inc();
+      this.log.error({ symbol: r.signal.symbol, err: err.message }, 'signal refused by the contract; skipped');
+      return;
+    }
     if (id === undefined) return;
     const closedAt = this.cfg.marketSource === 'replay' ? deliveredAt : candle.close_time + 1;
     m.latency.observe(Math.max(0, Date.now() - closedAt) / 1000);

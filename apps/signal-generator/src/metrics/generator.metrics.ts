@@ -10,6 +10,7 @@ export const generatorMetrics = {
     help: 'From candle close (live) or its delivery by the replay to the signal being on the stream',
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   }),
+  invalidSignals: counter({ name: 'signal_generator_invalid_signals_total', help: 'Signals the contract schema refused (a bug); skipped' }),
   badRows: counter({ name: 'signal_generator_replay_bad_rows_total', help: 'Replay CSV rows skipped as invalid' }),
   feedConnected: gauge({ name: 'signal_generator_feed_connected', help: '1 while the market feed is connected/producing' }),
   lastCandleAge: gauge({ name: 'signal_generator_last_candle_age_seconds', help: 'Seconds since the feed last delivered a closed candle' }),
