@@ -152,6 +152,14 @@ async function main(): Promise<number> {
         throw new Error(states.join(' '));
       }).then((n) => `${n} healthy`),
     );
+    await runner.check('redis runs with AOF and noeviction, data on its volume', () => {
+      const cfg = compose(['exec', '-T', 'redis', 'redis-cli', '--raw', 'CONFIG', 'GET', '*']).stdout.split('\n');
+      const get = (k: string) => cfg[cfg.indexOf(k) + 1];
+      assert(get('appendonly') === 'yes', `appendonly ${get('appendonly')}`);
+      assert(get('maxmemory-policy') === 'noeviction', `maxmemory-policy ${get('maxmemory-policy')}`);
+      assert(get('dir') === '/data', `dir ${get('dir')}`);
+      return `appendonly yes, noeviction, maxmemory ${get('maxmemory')}`;
+    });
     await runner.check(`replayed signals reach GET ${gateway}/api/signals`, () =>
       until('signals on the gateway', 150_000, async () => {
         const body = (await httpJson(`${gateway}/api/signals`)) as { status: string; count: number; signals: { symbol: string }[] };
