@@ -31,7 +31,7 @@ export const closerEnvSchema = redisEnvSchema
      * How long a candle waits for an earlier signal to be handled before it is judged anyway
      * (only a signal whose handling keeps failing holds candles up this long).
      */
-    SIGNAL_WAIT_MS: int(0, 600_000).default(15_000),
+    SIGNAL_WAIT_MS: int(0, 600_000).default(8000),
     /** How often BullMQ workers look for jobs a dead replica left active. */
     STALLED_INTERVAL_MS: int(100, 600_000).default(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
