@@ -53,6 +53,8 @@ export const generatorEnvSchema = redisEnvSchema.extend({
     }),
   /** Candles per symbol replayed unpaced and unpublished at start, to warm the indicators. */
   REPLAY_WARMUP_CANDLES: int(0, 1_000_000).default(120),
+  /** MARKET_SOURCE=binance: closed candles per symbol fetched from REST at start to warm the indicators (not published). */
+  LIVE_WARMUP_CANDLES: int(0, 1499).default(120),
   /** `skip`: a bad CSV row is logged (file:line) and counted; `fail`: the replay stops at it. */
   REPLAY_BAD_ROWS: z.enum(['skip', 'fail']).default('skip'),
   /** `BTCUSDT:0.1,ETHUSDT:0.01`; a symbol not listed gets its tick from the exchange (live) or the data (replay). */
@@ -126,6 +128,7 @@ export interface GeneratorConfig {
   marketSource: 'replay' | 'binance';
   replay: { files: string[]; speed: ReplaySpeed; warmupCandles: number; badRows: 'skip' | 'fail' };
   tickSizes: Record<string, number>;
+  liveWarmupCandles: number;
   feedStaleMs: number;
   binance: ReturnType<typeof binanceOptionsFromEnv>;
   /** Everything the pipeline needs except the clock and tick lookup, which the caller wires. */
@@ -190,6 +193,7 @@ function toConfig(e: Env): GeneratorConfig {
     marketSource: e.MARKET_SOURCE,
     replay: { files: e.REPLAY_FILES, speed: e.REPLAY_SPEED, warmupCandles: e.REPLAY_WARMUP_CANDLES, badRows: e.REPLAY_BAD_ROWS },
     tickSizes: e.TICK_SIZES,
+    liveWarmupCandles: e.LIVE_WARMUP_CANDLES,
     feedStaleMs: e.FEED_STALE_SECONDS * 1000,
     binance: binanceOptionsFromEnv(e),
     pipeline: {

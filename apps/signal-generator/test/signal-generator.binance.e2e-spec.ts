@@ -16,19 +16,8 @@ describe('signal-generator with MARKET_SOURCE=binance (fake exchange, real Redis
   let redis: Redis;
   let exchange: FakeBinance;
   let svc: ServiceProcess | undefined;
-
-  beforeAll(async () => {
-    redis = new Redis(redisUrl);
-    await redis.flushdb();
-    exchange = await FakeBinance.start({ markets: { BTCUSDT: loadRows('BTCUSDT'), ETHUSDT: loadRows('ETHUSDT') }, paused: true });
-  });
-  afterAll(async () => {
-    await svc?.kill();
-    await exchange.close();
-    await redis.quit();
-  });
-
-  it('publishes every live closed candle to `market`, signals priced on the exchange tick, and reports the feed healthy', async () => {
+  const markets = () => ({ BTCUSDT: loadRows('BTCUSDT'), ETHUSDT: loadRows('ETHUSDT') });
+  const start = async (extra: Record<string, string> = {}) => {
     const port = await freePort();
     svc = startService('signal-generator', {
       REDIS_URL: redisUrl,
@@ -37,7 +26,29 @@ describe('signal-generator with MARKET_SOURCE=binance (fake exchange, real Redis
       BINANCE_WS_URL: exchange.wsBaseUrl,
       BINANCE_REST_URL: exchange.restBaseUrl,
       COOLDOWN_SECONDS: '0',
+      ...extra,
     });
+    return port;
+  };
+
+  beforeAll(() => {
+    redis = new Redis(redisUrl);
+  });
+  beforeEach(async () => {
+    await redis.flushdb();
+  });
+  afterEach(async () => {
+    await svc?.kill();
+    svc = undefined;
+    await exchange?.close();
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  it('publishes every live closed candle to `market`, signals priced on the exchange tick, and reports the feed healthy', async () => {
+    exchange = await FakeBinance.start({ markets: markets(), paused: true });
+    const port = await start();
     await waitFor(() => exchange.connections.length > 0, { timeoutMs: 20_000, what: 'the service to connect' });
     exchange.resume();
     await waitFor(async () => (await redis.xlen(STREAMS.market)) === 240, { timeoutMs: 30_000, what: '240 candles on market' });
@@ -57,5 +68,32 @@ describe('signal-generator with MARKET_SOURCE=binance (fake exchange, real Redis
     expect(metrics).toMatch(/^signal_generator_candles_total\{symbol="ETHUSDT",service="signal-generator"\} 120$/m);
     expect(metrics).toMatch(/^signal_generator_feed_connected\{service="signal-generator"\} 1$/m);
     expect(exchange.restRequests.filter((r) => r.path === '/fapi/v1/exchangeInfo').map((r) => r.status)).toEqual([200]);
+  });
+
+  it('warms the indicators on recent REST klines without publishing them, then continues with the live candles', async () => {
+    // 80 ms per candle: the market is already 30+ candles in when the service starts.
+    exchange = await FakeBinance.start({ markets: markets(), tickMs: 20 });
+    await waitFor(() => exchange.closedCount >= 30, { what: '30 candles closed before start' });
+    const port = await start();
+    await waitFor(() => exchange.finished && exchange.openConnections().length > 0, { timeoutMs: 30_000, what: 'the fake market to play out' });
+    const warm = await waitFor(() => /"candles":\{"BTCUSDT":(\d+),"ETHUSDT":(\d+)\},"msg":"indicators warmed up on recent history"/.exec(svc!.output()), { what: 'the warm-up log' });
+    const history = Number(warm[1]);
+    expect(history).toBeGreaterThanOrEqual(30);
+    expect(Number(warm[2])).toBeGreaterThanOrEqual(30);
+    expect(exchange.klinesRequests().map((r) => r.query.limit)).toEqual(['121', '121']);
+
+    await waitFor(async () => (await redis.xrevrange(STREAMS.market, '+', '-', 'COUNT', 1))[0]?.[1][1]?.includes('"open_time":1746379920000'), {
+      timeoutMs: 15_000,
+      what: 'the last candle on market',
+    });
+    const market = (await redis.xrange(STREAMS.market, '-', '+')).map(([id, f]) => decodeEntry(CandleSchema, id, f));
+    const btc = market.filter((c) => c.symbol === 'BTCUSDT').map((c) => c.open_time);
+    const all = loadRows('BTCUSDT').map((r) => r.openTime);
+    // History was not published: the stream starts after it, then has every live candle once, in order.
+    expect(btc[0]).toBeGreaterThan(all[history - 1]);
+    expect(btc).toEqual(all.slice(all.indexOf(btc[0])));
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const processed = Number(/^signal_generator_candles_total\{symbol="BTCUSDT",service="signal-generator"\} (\d+)$/m.exec(metrics)?.[1]);
+    expect(processed).toBe(history + btc.length);
   });
 });

@@ -44,6 +44,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
   async onApplicationBootstrap(): Promise<void> {
     await this.signals.ensureGroups();
     await this.market.init();
+    await this.warmUp();
     this.gaugeTimer = setInterval(() => this.updateGauges(), 1000).unref();
     this.feed.state = 'running';
     this.log.info({ source: this.cfg.marketSource, symbols: this.cfg.symbols, strategies: this.cfg.pipeline.strategies }, 'market feed starting');
@@ -71,6 +72,22 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  /** Runs pre-start history through the pipeline, publishing nothing; a failure only delays signals. */
+  private async warmUp(): Promise<void> {
+    try {
+      const history = await this.market.history();
+      const perSymbol: Record<string, number> = {};
+      for (const c of history) {
+        m.candles.inc({ symbol: c.symbol });
+        perSymbol[c.symbol] = (perSymbol[c.symbol] ?? 0) + 1;
+        this.pipeline.process(c);
+      }
+      if (history.length) this.log.info({ candles: perSymbol }, 'indicators warmed up on recent history');
+    } catch (err) {
+      this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'no warm-up history; signals start once the indicators have seen enough live candles');
+    }
   }
 
   private async onCandle(candle: Candle): Promise<void> {

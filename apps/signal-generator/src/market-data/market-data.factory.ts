@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import type { Candle } from '@app/contracts';
 import type { GeneratorConfig } from '../config';
 import { generatorMetrics } from '../metrics/generator.metrics';
 import { getLogger } from '@app/observability';
 import { BinanceFuturesSource, BinanceRestClient, fetchSymbolFilters } from './binance';
+import { fetchRecentClosedCandles } from './live-history';
 import type { MarketDataSource } from './market-data-source';
 import { describeKlineFile } from './replay/kline-file';
 import { ReplaySource } from './replay/replay.source';
@@ -14,13 +16,18 @@ export interface MarketData {
   init(): Promise<void>;
   /** Tick per symbol from the exchange (live); undefined = config, then inference from prices. */
   tickSize(symbol: string): number | undefined;
+  /**
+   * Closed candles from before the feed starts, to warm the indicators (not published). Live: the
+   * last LIVE_WARMUP_CANDLES per symbol from REST; replay: none (its warm-up is in the stream).
+   */
+  history(): Promise<Candle[]>;
 }
 
 /** Builds the configured feed. Throws (naming the variable) when REPLAY_FILES and SYMBOLS disagree. */
 export function createMarketData(cfg: GeneratorConfig): MarketData {
   switch (cfg.marketSource) {
     case 'replay':
-      return { source: createReplay(cfg), init: async () => undefined, tickSize: () => undefined };
+      return { source: createReplay(cfg), init: async () => undefined, tickSize: () => undefined, history: async () => [] };
     case 'binance':
       return createBinance(cfg);
   }
@@ -54,15 +61,17 @@ function createReplay(cfg: GeneratorConfig): ReplaySource {
  */
 function createBinance(cfg: GeneratorConfig): MarketData {
   const source = new BinanceFuturesSource({ symbols: cfg.symbols, interval: cfg.timeframe, ...cfg.binance });
+  const rest = new BinanceRestClient({ ...cfg.binance.rest, logger: getLogger('binance-feed') });
   const ticks = new Map<string, number>();
   return {
     source,
     tickSize: (s) => ticks.get(s),
+    history: () => fetchRecentClosedCandles(rest, cfg.symbols, cfg.timeframe, cfg.liveWarmupCandles),
     async init() {
       const missing = cfg.symbols.filter((s) => cfg.tickSizes[s] === undefined);
       if (missing.length === 0) return;
       try {
-        const filters = await fetchSymbolFilters(new BinanceRestClient({ ...cfg.binance.rest, logger: getLogger('binance-feed') }), missing);
+        const filters = await fetchSymbolFilters(rest, missing);
         for (const [symbol, f] of filters) ticks.set(symbol, f.tickSize);
       } catch (err) {
         throw new Error(`tick sizes from exchangeInfo (BINANCE_REST_URL) failed: ${(err as Error).message}; set TICK_SIZES to start without it`);
