@@ -20,12 +20,14 @@ export interface Services {
 }
 
 /**
- * Redis (AOF, as deployed), a fake Bot API and the four built services on free ports, like
- * `npm start`. The replay runs fast so that signals, Telegram sends and position closes all
+ * Redis (AOF, as deployed; or the connection given in `redisEnv`), a fake Bot API and the four
+ * built services on free ports, like `npm start`. The replay runs fast so that signals, Telegram sends and position closes all
  * happen within seconds.
  */
-export async function startServices(): Promise<Services> {
-  const redis = await startRedis({ appendonly: true });
+export async function startServices(redisEnv?: Record<string, string>): Promise<Services> {
+  // A private Redis unless the caller brings one (TLS, Sentinel).
+  const redis = redisEnv ? undefined : await startRedis({ appendonly: true });
+  const connection = redisEnv ?? { REDIS_URL: (redis as { url: string }).url };
   const telegram = await startFakeTelegram();
   const ports = {} as Record<App, number>;
   for (const app of APPS) ports[app] = await freePort();
@@ -42,7 +44,7 @@ export async function startServices(): Promise<Services> {
   };
   // Consumers first, so their groups exist before the first signal (as npm start does).
   const order: App[] = ['api-gateway', 'notifier', 'position-closer', 'signal-generator'];
-  const processes = order.map((app) => startService(app, { REDIS_URL: redis.url, LOG_LEVEL: 'warn', ...env[app], PORT: String(ports[app]) }));
+  const processes = order.map((app) => startService(app, { ...connection, LOG_LEVEL: 'warn', ...env[app], PORT: String(ports[app]) }));
   return {
     ports,
     processes,
@@ -51,7 +53,7 @@ export async function startServices(): Promise<Services> {
     async stop() {
       await Promise.all(processes.map((p) => p.kill('SIGTERM')));
       await telegram.close();
-      await redis.stop();
+      await redis?.stop();
     },
   };
 }

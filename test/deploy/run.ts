@@ -5,7 +5,8 @@
  * promtool check config / check rules / test rules, kubectl kustomize, Grafana provisioning.
  * Live: the four services (built, against a private Redis and a fake Bot API) scraped by a real
  * Prometheus (Debian's), then `promtool check metrics` on each /metrics and every PromQL
- * expression of the dashboard and of the alert rules evaluated, each required to return data.
+ * expression of the dashboard and of the alert rules evaluated, each required to return data;
+ * then the four services again on a TLS Redis and behind Sentinel.
  * Prints `deploy: N passed, M failed`; exits non-zero on a failure.
  */
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { waitFor } from '@app/testing';
 import { assert, CheckRunner, onPath, run, Skip } from './check-runner';
 import { LocalPrometheus, Services, startPrometheus, startServices } from './live-stack';
 import { dashboardQueries, metricSelectors, PrometheusApi, substituteGrafanaVariables } from './promql';
+import { RedisMode, startSentinelRedis, startTlsRedis } from './redis-modes';
 import { APPS, staticChecks } from './static-checks';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -176,6 +178,52 @@ async function liveChecks(runner: CheckRunner): Promise<void> {
   }
 }
 
+/**
+ * Every service on a TLS Redis with a password, then behind Sentinel: each one connects (health
+ * and `redis_connection_up`), signals go from the generator through Redis to the gateway, and the
+ * password never appears in any output.
+ */
+async function redisModeChecks(runner: CheckRunner): Promise<void> {
+  const modes: [string, () => Promise<RedisMode>, boolean][] = [
+    ['TLS Redis (rediss:// with a password)', startTlsRedis, onPath('openssl')],
+    ['Redis behind Sentinel (REDIS_SENTINELS)', startSentinelRedis, true],
+  ];
+  for (const [label, start, possible] of modes) {
+    await runner.check(`all four services on a ${label}: connected, signals reach the gateway, password never logged`, async () => {
+      if (!possible) throw new Skip('openssl is not installed');
+      const redis = await start();
+      let svc: Services | undefined;
+      try {
+        const s = await startServices(redis.env);
+        svc = s;
+        emergencyStop = async () => {
+          await s.stop();
+          await redis.stop();
+        };
+        for (const app of APPS) {
+          await waitFor(async () => (await get(s.healthUrl(app))).status === 200, { timeoutMs: 30_000, intervalMs: 250, what: `${app} health` });
+          const metrics = (await get(`http://127.0.0.1:${s.ports[app]}/metrics`)).text;
+          assert(/^redis_connection_up\{[^}]*\} 1$/m.test(metrics), `${app}: no Redis connection up`);
+        }
+        const count = await waitFor(
+          async () => ((JSON.parse((await get(`http://127.0.0.1:${s.ports['api-gateway']}/api/signals`)).text) as { count: number }).count || 0),
+          { timeoutMs: 60_000, intervalMs: 500, what: 'signals on the gateway' },
+        );
+        const leaked = s.processes.filter((p) => p.output().includes(redis.password)).map((p) => p.name);
+        assert(leaked.length === 0, `the Redis password appears in the output of ${leaked.join(', ')}`);
+        return `${count} signals on the gateway`;
+      } catch (err) {
+        for (const p of svc?.processes ?? []) console.log(`--- ${p.name} output (tail) ---\n${p.output().split('\n').slice(-8).join('\n')}`);
+        throw err;
+      } finally {
+        emergencyStop = async () => undefined;
+        await svc?.stop();
+        await redis.stop();
+      }
+    });
+  }
+}
+
 async function main(): Promise<number> {
   const runner = new CheckRunner('deploy');
   const watchdog = setTimeout(() => {
@@ -189,6 +237,7 @@ async function main(): Promise<number> {
   }, WATCHDOG_MS);
   await staticChecks(runner, ROOT);
   await liveChecks(runner);
+  if (runner.tally.failed === 0 && onPath('redis-server')) await redisModeChecks(runner);
   clearTimeout(watchdog);
   console.log(runner.summary());
   return runner.tally.failed > 0 ? 1 : 0;

@@ -74,6 +74,10 @@ export async function staticChecks(runner: CheckRunner, root: string): Promise<v
 
   await runner.check('.env.example documents every variable each service reads, and nothing else', () => {
     const problems: string[] = [];
+    for (const [name, vars] of sections) {
+      const twice = vars.filter((k, i) => vars.indexOf(k) !== i);
+      if (twice.length) problems.push(`.env.example lists ${twice.join(', ')} twice for ${name}`);
+    }
     for (const app of APPS) {
       const read = Object.keys(SCHEMAS[app].shape).filter((k) => !PER_REPLICA.has(k));
       const documented = documentedFor(sections, app);
