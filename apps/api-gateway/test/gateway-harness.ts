@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
+import request from 'supertest';
+import { waitFor } from '@app/testing';
 import type { AddressInfo } from 'node:net';
 import { MicrosClock, SignalSchema, STREAMS, type NewSignal, type Signal } from '@app/contracts';
 import { StreamPublisher } from '@app/redis-streams';
@@ -92,4 +94,15 @@ export function metricValue(text: string, name: string, labels: Record<string, s
 
 export function newRedis(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: 1 });
+}
+
+/** Waits for GET /api/health to answer 200 (every reader loaded) and returns that response. */
+export async function healthy(url: string, timeoutMs = 10_000): Promise<request.Response> {
+  return waitFor(
+    async () => {
+      const res = await request(url).get('/api/health');
+      return res.status === 200 ? res : undefined;
+    },
+    { timeoutMs, what: 'GET /api/health to answer 200' },
+  );
 }

@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import request from 'supertest';
 import { KEYS, STREAMS } from '@app/contracts';
 import { waitFor } from '@app/testing';
-import { BTC, metricValue, newRedis, publishSignal, RESPONSE_TS, SIGNAL_TS, startTestGateway, testRedisUrl, type TestGateway } from './gateway-harness';
+import { BTC, healthy, metricValue, newRedis, publishSignal, RESPONSE_TS, SIGNAL_TS, startTestGateway, testRedisUrl, type TestGateway } from './gateway-harness';
 
 const REDIS_URL = testRedisUrl(10);
 const API = '/api/signals';
@@ -279,7 +279,7 @@ describe('api-gateway REST (the ATAS guide contract)', () => {
       expect((await request(gw.url).post(`${API}/acknowledge`).send({ id: '1-0' }).expect(401)).body).toEqual(denied);
       await request(gw.url).get(API).set('X-API-Key', key).expect(200);
       await request(gw.url).post(`${API}/acknowledge`).set('X-API-Key', key).send({ id: '1-0' }).expect(404);
-      await request(gw.url).get('/api/health').expect(200);
+      await healthy(gw.url);
       expect((await request(gw.url).get('/').expect(200)).body.api_key_required).toBe(true);
       // The key never shows up in what the gateway serves.
       expect((await request(gw.url).get('/metrics')).text).not.toContain(key);
@@ -297,9 +297,10 @@ describe('api-gateway REST (the ATAS guide contract)', () => {
       await gateway();
       const s = await publishSignal(redis);
       await served(s.id);
-      const res = await request(gw.url).get('/api/health').expect(200);
+      // The positions view loads in the background; health says 503 until it has.
+      const res = await healthy(gw.url);
       const reader = (stream: string, lastId: string) => ({ status: 'up', stream, last_id: lastId, last_read_ms_ago: expect.any(Number) });
-      const up = { redis: { status: 'up', latency_ms: expect.any(Number) }, signals_reader: reader('signals', s.id), acks_reader: expect.objectContaining({ status: 'up', stream: 'signal-acks' }) };
+      const up = { redis: { status: 'up', latency_ms: expect.any(Number) }, signals_reader: reader('signals', s.id), acks_reader: expect.objectContaining({ status: 'up', stream: 'signal-acks' }), positions_readers: { status: 'up', readers: [expect.objectContaining({ stream: 'positions' }), expect.objectContaining({ stream: 'close-requests' })] } };
       expect(res.body).toEqual({ status: 'ok', info: up, error: {}, details: up });
     });
 

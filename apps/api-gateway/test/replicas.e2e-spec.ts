@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import request from 'supertest';
 import { encodeEntry, KEYS, STREAMS } from '@app/contracts';
 import { freePort, startRedis, waitFor, type TestRedis } from '@app/testing';
-import { BTC, makeSignal, metricValue, newRedis, publishSignal, startTestGateway, testRedisUrl, type TestGateway } from './gateway-harness';
+import { BTC, healthy, makeSignal, metricValue, newRedis, publishSignal, startTestGateway, testRedisUrl, type TestGateway } from './gateway-harness';
 import { connectSse } from './sse-test-client';
 
 const REDIS_URL = testRedisUrl(13);
@@ -124,7 +124,7 @@ describe('api-gateway materialisation', () => {
       const s = await publishSignal(ownRedis);
       ownRedis.disconnect();
       const g = await gateway(own.url);
-      await request(g.url).get('/api/health').expect(200);
+      await healthy(g.url);
       await own.stop({ keepDir: true });
 
       const down = await waitFor(

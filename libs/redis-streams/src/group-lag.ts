@@ -45,7 +45,10 @@ const targets: LagTarget[] = [];
  * they are right even when this replica is idle. One gauge pair serves every registered group.
  */
 export function registerGroupLagMetrics(redis: Redis, stream: string, group: string): void {
-  if (!targets.some((t) => t.stream === stream && t.group === group)) targets.push({ redis, stream, group });
+  // The latest connection wins: an app restarted inside one process must not read through a closed one.
+  const existing = targets.find((t) => t.stream === stream && t.group === group);
+  if (existing) existing.redis = redis;
+  else targets.push({ redis, stream, group });
   const snapshot = async () =>
     Promise.all(
       targets.map(async (t) => ({ t, g: (await groupInfo(t.redis, t.stream).catch(() => [])).find((g) => g.name === t.group) })),

@@ -75,6 +75,7 @@ export class StreamReader<T> implements Liveness {
     let backoff = 100;
     while (!this.closing) {
       try {
+        if (!this.healthy) await this.confirmConnection();
         if (this.lastIdSeen === '$') this.lastIdSeen = await this.resolveTail();
         const reply = (await connection.xread(
           'COUNT',
@@ -99,6 +100,13 @@ export class StreamReader<T> implements Liveness {
         backoff = nextBackoff(backoff);
       }
     }
+  }
+
+  /** A round trip before blocking, so liveness is known at once rather than after one BLOCK. */
+  private async confirmConnection(): Promise<void> {
+    await this.opts.connection.ping();
+    this.lastOkAt = Date.now();
+    this.healthy = true;
   }
 
   /** `$` would skip entries added between two XREADs: pin it to the real last id once. */

@@ -4,11 +4,12 @@ import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 import { LivenessHealthIndicator, RedisHealthIndicator } from '@app/observability';
+import { PositionsConsumer } from '../positions/positions.consumer';
 import { SignalsConsumer } from '../signals/signals.consumer';
 import { REDIS } from '../tokens';
 
 /**
- * 200 when Redis answers and both stream readers follow their streams, else 503 with the
+ * 200 when Redis answers and the signal, ack and position readers follow their streams, else 503 with the
  * terminus detail. Readiness and liveness probes use it; it never needs the API key.
  */
 @ApiTags('operations')
@@ -19,6 +20,7 @@ export class HealthController {
     private readonly redisHealth: RedisHealthIndicator,
     private readonly liveness: LivenessHealthIndicator,
     private readonly consumer: SignalsConsumer,
+    private readonly positions: PositionsConsumer,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -32,6 +34,7 @@ export class HealthController {
         () => this.redisHealth.check('redis', this.redis),
         () => this.liveness.check('signals_reader', this.consumer.signalsLiveness),
         () => this.liveness.check('acks_reader', this.consumer.acksLiveness),
+        () => this.liveness.check('positions_readers', this.positions),
       ]);
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;

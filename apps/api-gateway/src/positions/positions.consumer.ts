@@ -58,7 +58,7 @@ export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestro
 
   /** Live once following both streams (blocked in the first read counts as following). */
   isLive(): boolean {
-    return this.readModel.ready && !this.closing && this.readers.every((r) => r.isLive() || r.describe().last_read_ms_ago === null);
+    return this.readModel.ready && !this.closing && this.readers.every((r) => r.isLive());
   }
 
   describe(): Record<string, unknown> {
