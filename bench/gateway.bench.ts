@@ -27,7 +27,7 @@ function signal(clock: MicrosClock, i: number): NewSignal {
     leverage: 20,
     signal_strength: 85.5,
     timeframe: i % 2 ? '1m' : '5m',
-    strategy_name: 'ConsensusFusion',
+    strategy_name: 'ConsensusScalping',
     metadata: {
       consensus_confidence: 75,
       strategies_agree: 4,

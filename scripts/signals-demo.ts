@@ -98,7 +98,7 @@ export function demoSignal(spec: DemoSpec, price: number, timestamp: string): Ne
     leverage: spec.leverage,
     signal_strength: Number(((confidence * agreeing.length) / votes.length).toFixed(1)),
     timeframe: spec.timeframe,
-    strategy_name: 'ConsensusFusion',
+    strategy_name: 'ConsensusScalping',
     metadata: {
       consensus_confidence: Number(confidence.toFixed(1)),
       strategies_agree: agreeing.length,
