@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { formatZodError } from '@app/contracts';
-import { registerSecret } from '@app/observability';
-import { redisEnvSchema } from '@app/redis-streams';
+import { ConfigError, parseEnv, registerSecret } from '@app/observability';
+import { redisEnvSchema, registerRedisSecrets } from '@app/redis-streams';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -30,30 +29,12 @@ export const gatewayEnvSchema = redisEnvSchema.extend({
 
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** Validates the environment; the error names every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  const parsed = gatewayEnvSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);
-  registerSecret(parsed.data.API_KEY);
-  registerRedisPassword(parsed.data.REDIS_URL);
-  return parsed.data;
-}
-
-function registerRedisPassword(url: string): void {
-  try {
-    const password = new URL(url).password;
-    if (password) {
-      registerSecret(password);
-      registerSecret(decodeURIComponent(password));
-    }
-  } catch {
-    // The schema already checked the scheme; an unparsable rest fails later with a clear Redis error.
-  }
+  const config = parseEnv(gatewayEnvSchema, env);
+  registerSecret(config.API_KEY);
+  registerRedisSecrets(config.REDIS_URL);
+  return config;
 }

@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { formatZodError } from '@app/contracts';
-import { registerSecret } from '@app/observability';
-import { redisConfigFromEnv, redisEnvSchema, type RedisConfig } from '@app/redis-streams';
+import { ConfigError, parseEnv, registerSecret } from '@app/observability';
+import { redisConfigFromEnv, redisEnvSchema, registerRedisSecrets, type RedisConfig } from '@app/redis-streams';
 import { parseChatIds, type ChatTarget } from './delivery/chat-target';
 import type { RateLimits } from './delivery/send-windows';
 
@@ -78,20 +77,13 @@ export interface NotifierConfig {
   delivery: { retentionMs: number; lockTtlMs: number };
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** Validates the environment; the error names every bad variable and never echoes a secret. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): NotifierConfig {
-  const parsed = notifierEnvSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);
-  const e = parsed.data;
+  const e = parseEnv(notifierEnvSchema, env);
   registerSecret(e.TELEGRAM_BOT_TOKEN);
-  registerRedisPassword(e.REDIS_URL);
+  registerRedisSecrets(e.REDIS_URL);
   let chats: ChatTarget[];
   try {
     chats = parseChatIds(e.TELEGRAM_CHAT_IDS ?? '');
@@ -128,16 +120,4 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lockTtlMs: e.TELEGRAM_TIMEOUT_MS + Math.max(1000, Math.round(e.TELEGRAM_TIMEOUT_MS / 2)),
     },
   };
-}
-
-function registerRedisPassword(url: string): void {
-  try {
-    const password = new URL(url).password;
-    if (password) {
-      registerSecret(password);
-      registerSecret(decodeURIComponent(password));
-    }
-  } catch {
-    // The schema already checked the scheme; an unparsable rest fails later with a clear Redis error.
-  }
 }

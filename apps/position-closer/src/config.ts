@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { formatZodError } from '@app/contracts';
-import { registerSecret } from '@app/observability';
-import { redisEnvSchema } from '@app/redis-streams';
+import { ConfigError, parseEnv } from '@app/observability';
+import { redisEnvSchema, registerRedisSecrets } from '@app/redis-streams';
 import type { PositionSizing } from './positions/position-sizing';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -49,34 +48,15 @@ export interface CloserConfig extends CloserEnv {
   maxHoldMs: number;
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** Validates the environment; the error names every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): CloserConfig {
-  const parsed = closerEnvSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);
-  const e = parsed.data;
-  registerRedisPassword(e.REDIS_URL);
+  const e = parseEnv(closerEnvSchema, env);
+  registerRedisSecrets(e.REDIS_URL);
   const sizing: PositionSizing =
     e.RISK_PCT !== undefined && e.ACCOUNT_BALANCE !== undefined
       ? { kind: 'risk', riskPct: e.RISK_PCT, accountBalance: e.ACCOUNT_BALANCE }
       : { kind: 'notional', notional: e.POSITION_NOTIONAL };
   return { ...e, sizing, maxHoldMs: Math.round(e.MAX_HOLD_MINUTES * 60_000) };
-}
-
-function registerRedisPassword(url: string): void {
-  try {
-    const password = new URL(url).password;
-    if (password) {
-      registerSecret(password);
-      registerSecret(decodeURIComponent(password));
-    }
-  } catch {
-    // The schema already checked the scheme; an unparsable rest fails later with a clear Redis error.
-  }
 }

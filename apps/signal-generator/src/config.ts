@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { formatZodError } from '@app/contracts';
-import { registerSecret } from '@app/observability';
-import { redisConfigFromEnv, redisEnvSchema, RedisConfig } from '@app/redis-streams';
+import { ConfigError, parseEnv } from '@app/observability';
+import { redisConfigFromEnv, redisEnvSchema, registerRedisSecrets, RedisConfig } from '@app/redis-streams';
 import type { ConsensusOptions } from './fusion/consensus';
 import { binanceEnvShape, binanceOptionsFromEnv } from './market-data/binance/binance.config';
 import { timeframeMs } from './market-data/timeframe';
@@ -135,21 +134,14 @@ export interface GeneratorConfig {
   pipeline: Omit<SignalPipelineOptions, 'clock' | 'tickSize'>;
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** Validates the environment; the error names every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): GeneratorConfig {
-  const parsed = generatorEnvSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);
-  const e = parsed.data;
+  const e = parseEnv(generatorEnvSchema, env);
   const problems = crossChecks(e);
   if (problems.length) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  registerRedisPassword(e.REDIS_URL);
+  registerRedisSecrets(e.REDIS_URL);
   return toConfig(e);
 }
 
@@ -213,17 +205,5 @@ function safe(f: () => unknown): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-function registerRedisPassword(url: string): void {
-  try {
-    const password = new URL(url).password;
-    if (password) {
-      registerSecret(password);
-      registerSecret(decodeURIComponent(password));
-    }
-  } catch {
-    // The schema already checked the scheme; an unparsable rest fails later with a clear Redis error.
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { registerSecret } from '@app/observability';
 
 /**
  * Redis connection settings shared by every app's config schema. `redis://` and `rediss://` (TLS)
@@ -26,4 +27,17 @@ export interface RedisConfig {
 
 export function redisConfigFromEnv(env: z.infer<typeof redisEnvSchema>): RedisConfig {
   return { url: env.REDIS_URL, sentinels: env.REDIS_SENTINELS, sentinelName: env.REDIS_SENTINEL_NAME };
+}
+
+/** A password in REDIS_URL is a secret: scrubbed from every log line and error from now on. */
+export function registerRedisSecrets(url: string): void {
+  try {
+    const password = new URL(url).password;
+    if (password) {
+      registerSecret(password);
+      registerSecret(decodeURIComponent(password));
+    }
+  } catch {
+    // The schema already checked the scheme; an unparsable rest fails later with a clear Redis error.
+  }
 }
