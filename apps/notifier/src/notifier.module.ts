@@ -7,7 +7,7 @@ import { DeliveryStore } from './delivery/delivery.store';
 import { HealthController } from './health/health.controller';
 import { QueueHealthIndicator } from './health/queue.health';
 import { PositionConsumer } from './positions/position.consumer';
-import { RedisConnections } from './redis/redis-connections';
+import { RedisConnections } from '@app/redis-streams';
 import { SignalConsumer } from './signals/signal.consumer';
 import { DryRunTelegramClient, TelegramClient, type TelegramSender } from './telegram/telegram.client';
 import { TelegramProcessor } from './telegram/telegram.processor';
@@ -19,7 +19,7 @@ import { NOTIFIER_CONFIG, TELEGRAM_SENDER } from './tokens';
   controllers: [HealthController],
   providers: [
     { provide: NOTIFIER_CONFIG, useFactory: (): NotifierConfig => loadConfig() },
-    RedisConnections,
+    { provide: RedisConnections, inject: [NOTIFIER_CONFIG], useFactory: (cfg: NotifierConfig) => new RedisConnections(cfg.redis, 'notifier') },
     {
       provide: TELEGRAM_SENDER,
       inject: [NOTIFIER_CONFIG],

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ObservabilityModule } from '@app/observability';
-import { loadConfig } from './config';
+import { loadConfig, type CloserConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { ManualCloseProcessor } from './manual-close/manual-close.processor';
 import { CandleConsumer } from './market/candle.consumer';
@@ -10,7 +10,7 @@ import { MaxHoldScheduler } from './max-hold/max-hold.scheduler';
 import { registerOpenPositionsGauge } from './positions/open-positions.gauge';
 import { PositionCloser } from './positions/position-closer.service';
 import { PositionStore } from './positions/position.store';
-import { RedisConnections } from './redis/redis-connections';
+import { RedisConnections, redisConfigFromEnv } from '@app/redis-streams';
 import { SignalConsumer } from './signals/signal.consumer';
 import { CLOCK, CLOSER_CONFIG, systemClock } from './tokens';
 
@@ -20,7 +20,11 @@ import { CLOCK, CLOSER_CONFIG, systemClock } from './tokens';
   providers: [
     { provide: CLOSER_CONFIG, useFactory: () => loadConfig() },
     { provide: CLOCK, useValue: systemClock },
-    RedisConnections,
+    {
+      provide: RedisConnections,
+      inject: [CLOSER_CONFIG],
+      useFactory: (cfg: CloserConfig) => new RedisConnections(redisConfigFromEnv(cfg), 'position-closer'),
+    },
     {
       provide: PositionStore,
       inject: [RedisConnections],

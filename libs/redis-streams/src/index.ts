@@ -1,5 +1,6 @@
 export * from './redis-config';
 export * from './redis-connection';
+export * from './redis-connections';
 export * from './stream-publisher';
 export * from './ensure-group';
 export * from './stream-entry';

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { LivenessHealthIndicator, RedisHealthIndicator } from '@app/observability';
 import { PositionConsumer } from '../positions/position.consumer';
-import { RedisConnections } from '../redis/redis-connections';
+import { RedisConnections } from '@app/redis-streams';
 import { SignalConsumer } from '../signals/signal.consumer';
 import { TelegramProcessor } from '../telegram/telegram.processor';
 import { QueueHealthIndicator } from './queue.health';

@@ -3,7 +3,7 @@ import { GROUPS, PositionEventSchema, STREAMS, type PositionEvent } from '@app/c
 import { getLogger, type Liveness } from '@app/observability';
 import { ConsumerGroupReader, registerGroupLagMetrics, type DecodedEntry } from '@app/redis-streams';
 import type { NotifierConfig } from '../config';
-import { RedisConnections } from '../redis/redis-connections';
+import { RedisConnections } from '@app/redis-streams';
 import { TelegramQueue } from '../telegram/telegram.queue';
 import { NOTIFIER_CONFIG } from '../tokens';
 

@@ -3,7 +3,7 @@ import { GROUPS, SignalSchema, STREAMS, type NewSignal } from '@app/contracts';
 import type { Liveness } from '@app/observability';
 import { ConsumerGroupReader, registerGroupLagMetrics } from '@app/redis-streams';
 import type { NotifierConfig } from '../config';
-import { RedisConnections } from '../redis/redis-connections';
+import { RedisConnections } from '@app/redis-streams';
 import { TelegramQueue } from '../telegram/telegram.queue';
 import { NOTIFIER_CONFIG } from '../tokens';
 

@@ -5,7 +5,7 @@ import { getLogger, redactSecrets, type Liveness } from '@app/observability';
 import type { NotifierConfig } from '../config';
 import { ChatDelivery } from '../delivery/chat-delivery';
 import { DeliveryStore } from '../delivery/delivery.store';
-import { RedisConnections } from '../redis/redis-connections';
+import { RedisConnections } from '@app/redis-streams';
 import { NOTIFIER_CONFIG } from '../tokens';
 import { decideJob } from './job-decision';
 import type { NotificationJob } from './notification-job';

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { QUEUES } from '@app/contracts';
 import { gauge } from '@app/observability';
 import type { NotifierConfig } from '../config';
-import { RedisConnections } from '../redis/redis-connections';
+import { RedisConnections } from '@app/redis-streams';
 import { NOTIFIER_CONFIG } from '../tokens';
 import { jobIdFor, type NotificationJob } from './notification-job';
 

@@ -4,7 +4,7 @@ import { LivenessHealthIndicator, RedisHealthIndicator } from '@app/observabilit
 import { ManualCloseProcessor } from '../manual-close/manual-close.processor';
 import { CandleConsumer } from '../market/candle.consumer';
 import { MaxHoldProcessor } from '../max-hold/max-hold.processor';
-import { RedisConnections } from '../redis/redis-connections';
+import { RedisConnections } from '@app/redis-streams';
 import { SignalConsumer } from '../signals/signal.consumer';
 
 /** `GET /health`: 200 when Redis answers and every reader and worker runs, else 503 naming the one down. */

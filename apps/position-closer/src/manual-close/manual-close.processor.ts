@@ -4,7 +4,7 @@ import { formatZodError, ManualCloseJobSchema, QUEUES } from '@app/contracts';
 import { getLogger, type Liveness } from '@app/observability';
 import { PositionCloser } from '../positions/position-closer.service';
 import type { CloserConfig } from '../config';
-import { RedisConnections } from '../redis/redis-connections';
+import { RedisConnections } from '@app/redis-streams';
 import { CLOSER_CONFIG } from '../tokens';
 
 /**

@@ -6,7 +6,7 @@ import type { CloserConfig } from '../config';
 import { evaluateCandle } from '../positions/position';
 import { PositionCloser } from '../positions/position-closer.service';
 import { PositionStore } from '../positions/position.store';
-import { RedisConnections } from '../redis/redis-connections';
+import { RedisConnections } from '@app/redis-streams';
 import { CLOSER_CONFIG } from '../tokens';
 import { SignalsWatermark } from './signals-watermark';
 

@@ -4,7 +4,7 @@ import { compareStreamIds } from '@app/redis-streams';
 import { evaluateCandle, type OpenPosition } from '../positions/position';
 import { PositionCloser } from '../positions/position-closer.service';
 import { PositionStore } from '../positions/position.store';
-import { RedisConnections } from '../redis/redis-connections';
+import { RedisConnections } from '@app/redis-streams';
 
 const PAGE = 200;
 

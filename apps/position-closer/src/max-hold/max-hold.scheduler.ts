@@ -4,7 +4,7 @@ import { QUEUES } from '@app/contracts';
 import { getLogger } from '@app/observability';
 import type { CloserConfig } from '../config';
 import type { OpenPosition } from '../positions/position';
-import { RedisConnections } from '../redis/redis-connections';
+import { RedisConnections } from '@app/redis-streams';
 import { CLOCK, CLOSER_CONFIG, type Clock } from '../tokens';
 import type { MaxHoldJob } from './max-hold-job';
 

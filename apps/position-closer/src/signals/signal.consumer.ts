@@ -9,7 +9,7 @@ import { PositionCloser } from '../positions/position-closer.service';
 import { signalsIgnored } from '../positions/position.metrics';
 import { PositionStore } from '../positions/position.store';
 import { decideOnSignal } from '../positions/signal-decision';
-import { RedisConnections } from '../redis/redis-connections';
+import { RedisConnections } from '@app/redis-streams';
 import { CLOCK, CLOSER_CONFIG, type Clock } from '../tokens';
 
 /** Rounds of re-deciding when another replica changes the symbol's position under us. */
