@@ -11,7 +11,7 @@
  * two notifiers that both take work from the `notifier` consumer group. Always `down -v` at the end.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@app/testing';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { assert, CheckRunner, onPath, run, RunResult, Skip } from '../deploy/check-runner';
@@ -26,20 +26,6 @@ interface Engine {
   compose: string[];
   env: NodeJS.ProcessEnv;
   how: string;
-}
-
-function freePort(preferred?: number): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.once('error', (err: NodeJS.ErrnoException) => {
-      if (preferred !== undefined && err.code === 'EADDRINUSE') freePort().then(done, fail);
-      else fail(err);
-    });
-    srv.listen(preferred ?? 0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => done(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
 }
 
 /** A real Docker engine first, then the podman harness; `Skip` says why neither is usable. */

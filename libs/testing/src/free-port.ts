@@ -1,10 +1,14 @@
 import { createServer } from 'node:net';
 
-export function freePort(): Promise<number> {
+/** A free port on 127.0.0.1: `preferred` when it is free, else any. */
+export function freePort(preferred?: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.once('error', (err: NodeJS.ErrnoException) => {
+      if (preferred !== undefined && err.code === 'EADDRINUSE') freePort().then(resolve, reject);
+      else reject(err);
+    });
+    srv.listen(preferred ?? 0, '127.0.0.1', () => {
       const addr = srv.address();
       const port = typeof addr === 'object' && addr ? addr.port : 0;
       srv.close(() => resolve(port));
