@@ -347,4 +347,30 @@ describe('api-gateway REST (the ATAS guide contract)', () => {
       for (const name of ['gateway_active_signals', 'gateway_signals_received_total', 'gateway_acks_total', 'gateway_sse_clients']) expect(metrics).toContain(`${name}{`);
     });
   });
+
+  describe('reads are served from memory', () => {
+    /** Calls per command since the server started (INFO commandstats). */
+    async function commandCalls(): Promise<Record<string, number>> {
+      const calls: Record<string, number> = {};
+      for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls[m[1]] = Number(m[2]);
+      return calls;
+    }
+
+    it('answers 200 GETs of the signal lists without a Redis command per request', async () => {
+      const s = await publishSignal(redis);
+      await publishSignal(redis, { ...BTC });
+      await gateway();
+      await served(s.id);
+      const before = await commandCalls();
+      const paths = [API, `${API}/latest`, `${API}/ETHUSDT`, `${API}/history`];
+      for (let i = 0; i < 200; i++) await request(gw.url).get(paths[i % paths.length]).expect(200);
+      const after = await commandCalls();
+      // The two blocking readers issue an XREAD every few seconds whatever the traffic, and
+      // INFO is this test's own probe: everything else would be per-request work.
+      const perRequest = Object.entries(after)
+        .filter(([cmd]) => cmd !== 'xread' && cmd !== 'info')
+        .reduce((sum, [cmd, n]) => sum + n - (before[cmd] ?? 0), 0);
+      expect(perRequest).toBeLessThan(10);
+    });
+  });
 });
