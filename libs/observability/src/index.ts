@@ -4,6 +4,7 @@ export * from './logger';
 export * from './nest-logger';
 export * from './metrics';
 export * from './metrics.controller';
+export * from './public-route';
 export * from './redis.health';
 export * from './liveness.health';
 export * from './observability.module';

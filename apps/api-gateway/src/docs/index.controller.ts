@@ -1,11 +1,13 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, type OpenAPIObject } from '@nestjs/swagger';
 import { responseTimestamp } from '@app/contracts';
+import { Public } from '@app/observability';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../tokens';
 import { endpointIndex, UNDOCUMENTED_ENDPOINTS, type EndpointEntry } from './endpoint-index';
 
 @ApiTags('operations')
+@Public()
 @Controller()
 export class IndexController {
   private endpoints: EndpointEntry[] = UNDOCUMENTED_ENDPOINTS;

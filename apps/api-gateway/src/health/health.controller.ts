@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
-import { LivenessHealthIndicator, RedisHealthIndicator } from '@app/observability';
+import { LivenessHealthIndicator, Public, RedisHealthIndicator } from '@app/observability';
 import { PositionsConsumer } from '../positions/positions.consumer';
 import { SignalsConsumer } from '../signals/signals.consumer';
 import { REDIS } from '../tokens';
@@ -13,6 +13,7 @@ import { REDIS } from '../tokens';
  * terminus detail. Readiness and liveness probes use it; it never needs the API key.
  */
 @ApiTags('operations')
+@Public()
 @Controller('api/health')
 export class HealthController {
   constructor(
