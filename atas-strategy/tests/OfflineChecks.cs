@@ -29,6 +29,7 @@ namespace AtasSignalStrategy.Tests
             Throttle(t);
             await Acks(t).ConfigureAwait(false);
             await Pipeline(t, workDir).ConfigureAwait(false);
+            await SafetyChecks.RunAsync(t, workDir).ConfigureAwait(false);
         }
 
         private static SizingResult Size(decimal balance, decimal risk, decimal entry, decimal stop, decimal step, decimal min, decimal max,
@@ -120,13 +121,14 @@ namespace AtasSignalStrategy.Tests
             });
         }
 
-        private static SignalDto Signal(string id, string direction = "BUY", decimal entry = 3500m, decimal sl = 3482.5m, decimal tp = 3542m,
+        internal static SignalDto Signal(string id, string direction = "BUY", decimal entry = 3500m, decimal sl = 3482.5m, decimal tp = 3542m,
                                         string symbol = "BTCUSDT", string ts = Ts)
         {
             return new SignalDto
             {
                 Id = id, Timestamp = ts, Symbol = symbol, Direction = direction, EntryPrice = entry, StopLoss = sl, TakeProfit = tp,
                 Leverage = 20, SignalStrength = 85.5m, Timeframe = "1m", StrategyName = "Test",
+                Metadata = new SignalMetadata { Source = SignalSource.Live },
             };
         }
 
@@ -376,7 +378,7 @@ namespace AtasSignalStrategy.Tests
             });
         }
 
-        private sealed class PipelineRig
+        internal sealed class PipelineRig
         {
             public ManualClock Clock = new ManualClock(TsUtc.AddSeconds(1));
             public RecordingExecutor Executor = new RecordingExecutor();
@@ -386,16 +388,18 @@ namespace AtasSignalStrategy.Tests
             public List<string> Notices = new List<string>();
             public DedupeStore Store;
             public SignalPipeline Pipeline;
+            /// <summary>When set, every acknowledgement waits for it (a slow gateway).</summary>
+            public Task AckBlocker;
 
             public PipelineRig(string path)
             {
                 Store = DedupeStore.Open(path);
-                var sender = new AckSender((s, ct) =>
+                var sender = new AckSender(async (s, ct) =>
                 {
+                    if (AckBlocker != null) await AckBlocker;
                     if (RefuseAcks) throw new GatewayException("HTTP 404 unknown signal", 404, false);
                     if (FailAcks > 0) { FailAcks--; throw new GatewayException("connection refused", 0, true); }
-                    Acked.Add(s.Id);
-                    return Task.FromResult(0);
+                    lock (Acked) Acked.Add(s.Id);
                 }, new RetryPolicy(2), (d, ct) => Task.FromResult(0));
                 Pipeline = new SignalPipeline(sym => sym == "BTCUSDT", 60, Store, Executor, sender,
                                               (level, key, msg) => Notices.Add(msg), Clock.Now);

@@ -43,6 +43,12 @@ interface SignalSpec {
   symbol: string;
   direction: 'BUY' | 'SELL';
   timeframe: string;
+  /** Prices of a scenario; default: a fresh price with a 1.5 stop distance. */
+  entry_price?: number;
+  stop_loss?: number;
+  take_profit?: number;
+  /** metadata.source; default 'live', null for a signal that declares none. */
+  source?: string | null;
 }
 
 interface Control {
@@ -98,18 +104,24 @@ describeWithMono(title, () => {
   const makeSignal = (spec: SignalSpec): NewSignal => {
     price += 1.25;
     const buy = spec.direction === 'BUY';
+    const source = spec.source === undefined ? 'live' : spec.source;
     return SignalSchema.parse({
       timestamp: clock.nowTimestamp(),
       symbol: spec.symbol,
       direction: spec.direction,
-      entry_price: price,
-      stop_loss: buy ? price - 1.5 : price + 1.5,
-      take_profit: buy ? price + 3.125 : price - 3.125,
+      entry_price: spec.entry_price ?? price,
+      stop_loss: spec.stop_loss ?? (buy ? price - 1.5 : price + 1.5),
+      take_profit: spec.take_profit ?? (buy ? price + 3.125 : price - 3.125),
       leverage: 10,
       signal_strength: 80.5,
       timeframe: spec.timeframe,
       strategy_name: 'csharp-e2e',
-      metadata: { consensus_confidence: 75, strategies_agree: 3, risk_reward_ratio: 2.08 },
+      metadata: {
+        consensus_confidence: 75,
+        strategies_agree: 3,
+        risk_reward_ratio: 2.08,
+        ...(source === null ? {} : { source }),
+      },
     });
   };
 
@@ -154,7 +166,8 @@ describeWithMono(title, () => {
       const child: ChildProcessWithoutNullStreams = spawn(
         'mono',
         ['--debug', join(out, 'CoreTests.exe'), '--gateway', baseUrl, '--api-key', API_KEY],
-        { cwd: ROOT },
+        // The strategy keeps its dedupe files under the user's application data: a private one.
+        { cwd: ROOT, env: { ...process.env, XDG_CONFIG_HOME: join(out, 'appdata') } },
       );
       const lines: string[] = [];
       const acked: string[] = [];

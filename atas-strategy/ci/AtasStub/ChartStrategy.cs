@@ -25,9 +25,16 @@ namespace ATAS.Strategies.Chart
 
         protected virtual bool CanProcess(int bar) { return false; }
 
-        protected Task OpenOrderAsync(Order order) { return Task.FromResult(0); }
-        protected Task ModifyOrderAsync(Order order, Order newOrder) { return Task.FromResult(0); }
-        protected Task CancelOrderAsync(Order order) { return Task.FromResult(0); }
+        public Task OpenOrderAsync(Order order) { return Task.FromResult(0); }
+        public Task ModifyOrderAsync(Order order, Order newOrder) { return Task.FromResult(0); }
+        public Task CancelOrderAsync(Order order) { return Task.FromResult(0); }
+
+        [Obsolete("Fire and forget, errors only logged: await OpenOrderAsync.")]
+        public void OpenOrder(Order order) { }
+        [Obsolete("Fire and forget, errors only logged: await ModifyOrderAsync.")]
+        public void ModifyOrder(Order order, Order newOrder) { }
+        [Obsolete("Fire and forget, errors only logged: await CancelOrderAsync.")]
+        public void CancelOrder(Order order) { }
 
         protected decimal ShrinkPrice(decimal price) { return price; }
 
@@ -39,13 +46,23 @@ namespace ATAS.Strategies.Chart
         public Portfolio Portfolio { get { return null; } }
         public IEnumerable<Order> Orders { get { return new Order[0]; } }
         public IEnumerable<MyTrade> MyTrades { get { return new MyTrade[0]; } }
-
+        public InstrumentInfo InstrumentInfo { get { return null; } }
         public ITradingManager TradingManager { get { return null; } }
 
-        protected void StopWithNotification(string message) { }
+        // The property ATAS strategies inherit as ILoggerSource (issue #10): its name hides the
+        // enum's inside a strategy unless the type is named in full, as the strategy does.
+        public LoggingLevel LoggingLevel { get; set; }
+
+        public void StopWithNotification(string message) { }
         protected void RaiseShowNotification(string message, string title = null, LoggingLevel level = LoggingLevel.Info) { }
-        protected void AddAlert(string soundFile, string message) { }
+
+        protected void SubscribeToTimer(TimeSpan period, Action callback) { }
+        protected void UnsubscribeFromTimer(TimeSpan period, Action callback) { }
         protected void DoActionInGuiThread(Action action) { }
+
+        // The CrossColor overloads of AddAlert are left out: CrossColor is WPF's or System.Drawing's
+        // Color, neither of which Mono's CI packages carry, and the strategy does not use them.
+        protected void AddAlert(string soundFile, string message) { }
 
         protected virtual void OnNewOrder(Order order) { }
         protected virtual void OnOrderChanged(Order order) { }

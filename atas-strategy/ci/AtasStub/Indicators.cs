@@ -1,4 +1,4 @@
-// Mirrors ATAS.Indicators.ITradingManager as listed in shared/ATAS-API.md. Compile-only.
+// Mirrors the ATAS.Indicators types listed in shared/ATAS-API.md. Compile-only.
 using System.Threading.Tasks;
 using ATAS.DataFeedsCore;
 
@@ -11,4 +11,12 @@ namespace ATAS.Indicators
         Task CancelOrderAsync(Order order, bool askConfirmation = true, bool checkOrderStates = true);
         ISecurityTradingOptions GetSecurityTradingOptions();
     }
+
+    public class InstrumentInfo
+    {
+        public decimal TickSize { get; set; }
+        public string Instrument { get; set; }
+    }
+
+    public class IndicatorCandle { }
 }

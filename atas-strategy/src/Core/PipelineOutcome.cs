@@ -10,6 +10,8 @@ namespace AtasSignalStrategy.Core
         Invalid,
         /// <summary>Older than MaxSignalAgeSeconds (or dated in the future).</summary>
         Stale,
+        /// <summary>A replay, backtest or demo signal (or one without a source) while "Trade simulated signals" is off.</summary>
+        NotLive,
         /// <summary>The executor cannot send orders yet; the signal is looked at again later.</summary>
         NotReady,
         /// <summary>The dedupe file could not be written, so nothing was traded.</summary>
@@ -35,8 +37,11 @@ namespace AtasSignalStrategy.Core
         /// <summary>The signal this result is about.</summary>
         public SignalDto Signal { get; internal set; }
 
-        /// <summary>The acknowledgement attempt, for <see cref="PipelineOutcome.Executed"/>.</summary>
-        public AckResult Ack { get; private set; }
+        /// <summary>
+        /// The acknowledgement attempt, for <see cref="PipelineOutcome.Executed"/>; null when the
+        /// pipeline acknowledges in the background (<see cref="SignalPipeline.AckInBackground"/>).
+        /// </summary>
+        public AckResult Ack { get; internal set; }
 
         public override string ToString()
         {

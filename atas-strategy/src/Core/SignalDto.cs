@@ -41,9 +41,14 @@ namespace AtasSignalStrategy.Core
         }
     }
 
-    /// <summary>The guide's three metadata fields; anything else the gateway adds is kept in <see cref="Extra"/>.</summary>
+    /// <summary>
+    /// The guide's three metadata fields and <see cref="Source"/>; anything else the gateway adds
+    /// is kept in <see cref="Extra"/>.
+    /// </summary>
     public sealed class SignalMetadata
     {
+        /// <summary>Who produced the signal: live, replay, backtest or demo (see <see cref="SignalSource"/>).</summary>
+        [JsonProperty("source")] public string Source { get; set; }
         [JsonProperty("consensus_confidence")] public decimal ConsensusConfidence { get; set; }
         [JsonProperty("strategies_agree")] public int StrategiesAgree { get; set; }
         [JsonProperty("risk_reward_ratio")] public decimal RiskRewardRatio { get; set; }

@@ -23,6 +23,9 @@ namespace AtasSignalStrategy.Core
         private readonly NoticeHandler _notice;
         private readonly Dictionary<string, DateTime> _ackRetryAt = new Dictionary<string, DateTime>();
         private readonly Dictionary<string, int> _ackRetries = new Dictionary<string, int>();
+        private readonly HashSet<string> _ackInFlight = new HashSet<string>();
+        // Guards the three ack collections: acknowledgements run outside _gate, possibly in parallel.
+        private readonly object _ackLock = new object();
 
         /// <param name="isOurSymbol">True for signal symbols of this chart (see <see cref="SymbolMap"/>).</param>
         /// <param name="maxAgeSeconds">MaxSignalAgeSeconds; at least 1.</param>
@@ -52,19 +55,44 @@ namespace AtasSignalStrategy.Core
             return results;
         }
 
+        /// <summary>
+        /// Execute replay, backtest and demo signals (and those without a source) too. Default
+        /// false: only signals whose metadata.source is "live" are executed.
+        /// </summary>
+        public bool TradeSimulated { get; set; }
+
+        /// <summary>
+        /// Send the acknowledgement of an executed signal on a background task instead of before
+        /// ProcessAsync returns, so a slow gateway never delays the next signal. Default false.
+        /// </summary>
+        public bool AckInBackground { get; set; }
+
+        /// <summary>
+        /// Claim, execute and record one signal under the pipeline's lock; the acknowledgement
+        /// (with its retries) runs after the lock is released, so it never holds up other signals.
+        /// </summary>
         public async Task<PipelineResult> ProcessAsync(SignalDto signal, CancellationToken ct)
         {
+            PipelineResult result;
             await _gate.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                var result = await ProcessLockedAsync(signal, ct).ConfigureAwait(false);
+                result = await ProcessLockedAsync(signal, ct).ConfigureAwait(false);
                 result.Signal = signal;
-                return result;
             }
             finally
             {
                 _gate.Release();
             }
+            if (result.Outcome != PipelineOutcome.Executed) return result;
+            if (AckInBackground)
+            {
+                // Never throws but on cancellation, which the continuation observes.
+                Observe(Task.Run(() => AcknowledgeAsync(signal, ct)));
+                return result;
+            }
+            result.Ack = await AcknowledgeAsync(signal, ct).ConfigureAwait(false);
+            return result;
         }
 
         private async Task<PipelineResult> ProcessLockedAsync(SignalDto signal, CancellationToken ct)
@@ -75,6 +103,8 @@ namespace AtasSignalStrategy.Core
 
             var invalid = SignalValidator.Validate(signal);
             if (invalid != null) return Reject(signal, PipelineOutcome.Invalid, invalid);
+            var notLive = SignalSource.Refusal(signal, TradeSimulated);
+            if (notLive != null) return Reject(signal, PipelineOutcome.NotLive, notLive);
             var stale = SignalAge.Check(signal.Timestamp, _utcNow(), _maxAgeSeconds);
             if (stale != null) return Reject(signal, PipelineOutcome.Stale, stale);
 
@@ -109,10 +139,10 @@ namespace AtasSignalStrategy.Core
             {
                 result = ExecutionResult.Failed("unexpected error: " + ex.Message);
             }
-            return await FinishAsync(signal, result, ct).ConfigureAwait(false);
+            return Finish(signal, result);
         }
 
-        private async Task<PipelineResult> FinishAsync(SignalDto signal, ExecutionResult result, CancellationToken ct)
+        private PipelineResult Finish(SignalDto signal, ExecutionResult result)
         {
             var key = signal.DedupeKey;
             switch (result.Kind)
@@ -130,8 +160,7 @@ namespace AtasSignalStrategy.Core
                     return new PipelineResult(PipelineOutcome.Failed, result.Message);
             }
             TrySetState(key, SignalStates.Executed);
-            var ack = await AcknowledgeAsync(signal, ct).ConfigureAwait(false);
-            return new PipelineResult(PipelineOutcome.Executed, result.Message, ack);
+            return new PipelineResult(PipelineOutcome.Executed, result.Message);
         }
 
         /// <summary>
@@ -140,22 +169,17 @@ namespace AtasSignalStrategy.Core
         /// </summary>
         public async Task RetryPendingAcksAsync(CancellationToken ct)
         {
-            await _gate.WaitAsync(ct).ConfigureAwait(false);
-            try
+            var now = _utcNow();
+            foreach (var entry in _store.WithState(SignalStates.Executed))
             {
-                var now = _utcNow();
-                foreach (var entry in _store.WithState(SignalStates.Executed))
+                DateTime due;
+                lock (_ackLock)
                 {
-                    DateTime due;
                     if (_ackRetryAt.TryGetValue(entry.Key, out due) && now < due) continue;
-                    var signal = new SignalDto { Timestamp = entry.Timestamp, Symbol = entry.Symbol };
-                    if (!entry.Key.StartsWith("ts:", StringComparison.Ordinal)) signal.Id = entry.Key;
-                    await AcknowledgeAsync(signal, ct).ConfigureAwait(false);
                 }
-            }
-            finally
-            {
-                _gate.Release();
+                var signal = new SignalDto { Timestamp = entry.Timestamp, Symbol = entry.Symbol };
+                if (!entry.Key.StartsWith("ts:", StringComparison.Ordinal)) signal.Id = entry.Key;
+                await AcknowledgeAsync(signal, ct).ConfigureAwait(false);
             }
         }
 
@@ -165,11 +189,33 @@ namespace AtasSignalStrategy.Core
         private async Task<AckResult> AcknowledgeAsync(SignalDto signal, CancellationToken ct)
         {
             var key = signal.DedupeKey;
-            var ack = await _ack.SendAsync(signal, ct).ConfigureAwait(false);
+            lock (_ackLock)
+            {
+                // The background retry and the first attempt must not both be sending.
+                if (!_ackInFlight.Add(key)) return new AckResult(false, false, 0, "an acknowledgement is already being sent");
+            }
+            try
+            {
+                var ack = await _ack.SendAsync(signal, ct).ConfigureAwait(false);
+                RecordAck(signal, ack);
+                return ack;
+            }
+            finally
+            {
+                lock (_ackLock) _ackInFlight.Remove(key);
+            }
+        }
+
+        private void RecordAck(SignalDto signal, AckResult ack)
+        {
+            var key = signal.DedupeKey;
             if (ack.Ok)
             {
-                _ackRetryAt.Remove(key);
-                _ackRetries.Remove(key);
+                lock (_ackLock)
+                {
+                    _ackRetryAt.Remove(key);
+                    _ackRetries.Remove(key);
+                }
                 TrySetState(key, SignalStates.Acked);
             }
             else if (ack.Permanent)
@@ -179,13 +225,20 @@ namespace AtasSignalStrategy.Core
             }
             else
             {
-                int retries;
-                _ackRetries.TryGetValue(key, out retries);
-                _ackRetries[key] = ++retries;
-                _ackRetryAt[key] = _utcNow() + TimeSpan.FromSeconds(Math.Min(60, 5 * Math.Pow(2, Math.Min(retries - 1, 4))));
+                lock (_ackLock)
+                {
+                    int retries;
+                    _ackRetries.TryGetValue(key, out retries);
+                    _ackRetries[key] = ++retries;
+                    _ackRetryAt[key] = _utcNow() + TimeSpan.FromSeconds(Math.Min(60, 5 * Math.Pow(2, Math.Min(retries - 1, 4))));
+                }
                 _notice(NoticeLevel.Warning, "ack", "acknowledgement of " + signal + " failed after " + ack.Attempts + " tries, will retry: " + ack.Error);
             }
-            return ack;
+        }
+
+        private static void Observe(Task task)
+        {
+            task.ContinueWith(t => t.Exception, TaskContinuationOptions.NotOnRanToCompletion);
         }
 
         private PipelineResult Reject(SignalDto signal, PipelineOutcome outcome, string reason)

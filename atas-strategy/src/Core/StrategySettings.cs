@@ -15,7 +15,10 @@ namespace AtasSignalStrategy.Core
         public const decimal DefaultRiskPercent = 1m;
         public const int DefaultMaxSignalAgeSeconds = 60;
 
+        public const decimal DefaultMaxEntryDrift = 0.5m;
+
         public const int MinPollIntervalMs = 250;
+        public const decimal MaxEntryDriftLimit = 5m;
         public const decimal MaxRiskPercent = 10m;
 
         public StrategySettings()
@@ -30,6 +33,8 @@ namespace AtasSignalStrategy.Core
             SymbolMapping = "";
             UseCloseRequests = true;
             MaxQuantity = 0m;
+            MaxEntryDriftStopDistances = DefaultMaxEntryDrift;
+            TradeSimulatedSignals = false;
         }
 
         public string ApiUrl { get; set; }
@@ -42,6 +47,15 @@ namespace AtasSignalStrategy.Core
         public string SymbolMapping { get; set; }
         public bool UseCloseRequests { get; set; }
         public decimal MaxQuantity { get; set; }
+
+        /// <summary>
+        /// How far the live price may have moved from the signal's entry_price, in stop distances,
+        /// before the signal is skipped. Default 0.5.
+        /// </summary>
+        public decimal MaxEntryDriftStopDistances { get; set; }
+
+        /// <summary>Execute replay, backtest and demo signals too (and those without a source). Default off.</summary>
+        public bool TradeSimulatedSignals { get; set; }
 
         public StrategySettings Clone()
         {
@@ -63,6 +77,8 @@ namespace AtasSignalStrategy.Core
             if (PollIntervalMs < MinPollIntervalMs) errors.Add("Poll interval (ms) must be at least " + MinPollIntervalMs + ", got " + PollIntervalMs);
             if (RiskPercent <= 0 || RiskPercent > MaxRiskPercent) errors.Add("Risk % must be above 0 and at most " + MaxRiskPercent + ", got " + RiskPercent);
             if (MaxSignalAgeSeconds < 1 || MaxSignalAgeSeconds > 3600) errors.Add("Max signal age (s) must be between 1 and 3600, got " + MaxSignalAgeSeconds);
+            if (MaxEntryDriftStopDistances <= 0 || MaxEntryDriftStopDistances > MaxEntryDriftLimit)
+                errors.Add("Max entry drift (stop distances) must be above 0 and at most " + MaxEntryDriftLimit + ", got " + MaxEntryDriftStopDistances);
             if (MaxQuantity < 0) errors.Add("Max quantity must be 0 (no cap) or positive, got " + MaxQuantity);
             try
             {

@@ -6,7 +6,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using ATAS.DataFeedsCore;
 using AtasSignalStrategy.Core;
-using Utils.Common.Logging;
 
 namespace AtasSignalStrategy
 {
@@ -17,8 +16,6 @@ namespace AtasSignalStrategy
         /// <summary>At most one running instance per instrument: two would each open a position.</summary>
         private static readonly ConcurrentDictionary<string, GatewaySignalStrategy> RunningBySecurity =
             new ConcurrentDictionary<string, GatewaySignalStrategy>(StringComparer.OrdinalIgnoreCase);
-
-        private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
 
         private readonly NotificationThrottle _throttle = new NotificationThrottle();
 
@@ -89,8 +86,14 @@ namespace AtasSignalStrategy
             // minutes of margin absorb a clock difference with the gateway.
             _startedAtUtc = DateTime.UtcNow;
             _closePoller = new CloseRequestPoller(_client, CloseRequestPoller.StartingAt(_startedAtUtc.AddMinutes(-5)));
+            _timeouts = _timeouts.Clone();
             _pipeline = new SignalPipeline(IsOurSymbol, settings.MaxSignalAgeSeconds, _store, new AtasExecutor(this),
-                                           new AckSender(_client.AcknowledgeAsync), NotifyTrader);
+                                           new AckSender(_client.AcknowledgeAsync), NotifyTrader)
+            {
+                TradeSimulated = settings.TradeSimulatedSignals,
+                // A slow gateway must not hold the next signal behind an acknowledgement's retries.
+                AckInBackground = true,
+            };
             _cts = new CancellationTokenSource();
             var ct = _cts.Token;
             Task.Run(() => SignalLoopAsync(ct));
@@ -98,7 +101,9 @@ namespace AtasSignalStrategy
             NotifyTrader(NoticeLevel.Info, "start", string.Format(
                 "Started on {0}: {1}, risk {2} %, max age {3} s, {4} from {5}.", key,
                 settings.AutoTrade ? "AUTO TRADE" : "alerts only", settings.RiskPercent, settings.MaxSignalAgeSeconds,
-                settings.PushMode ? "push with polling fallback" : "polling every " + settings.PollIntervalMs + " ms", _client.BaseUri));
+                settings.PushMode ? "push with polling fallback" : "polling every " + settings.PollIntervalMs + " ms", _client.BaseUri)
+                + (settings.TradeSimulatedSignals ? " TRADE SIMULATED SIGNALS is on: replay, backtest and demo signals are executed too." : ""));
+            if (settings.AutoTrade) ReportProtection();
         }
 
         protected override void OnSuspended()
@@ -108,34 +113,19 @@ namespace AtasSignalStrategy
             base.OnSuspended();
         }
 
-        protected override void OnStopping()
+        protected override void OnStopped()
         {
-            _stopping = true;
-            _live = false;
-            var cts = _cts;
-            if (cts != null) cts.Cancel();
-            var sse = _sse;
-            if (sse != null) sse.Abort();
-            // An order sequence in flight sees the cancellation and ends; waiting for it means the
-            // position flattened below includes its fill.
-            var gotGate = _tradeGate.Wait(StopWait);
             try
             {
-                if (!gotGate) NotifyTrader(NoticeLevel.Warning, "stop", "An order was still in flight after " + StopWait.TotalSeconds + " s; flattening anyway.");
-                FlattenOnStop();
-            }
-            catch (Exception ex)
-            {
-                NotifyTrader(NoticeLevel.Warning, "stop", "Closing the position on stop failed: " + ex.Message + ". Check the position and working orders by hand.");
+                DisposeClients();
             }
             finally
             {
-                if (gotGate) _tradeGate.Release();
+                base.OnStopped();
             }
-            base.OnStopping();
         }
 
-        protected override void OnStopped()
+        private void DisposeClients()
         {
             var client = _client;
             var sse = _sse;
@@ -144,7 +134,6 @@ namespace AtasSignalStrategy
             if (sse != null) sse.Dispose();
             if (client != null) client.Dispose();
             ReleaseInstrument();
-            base.OnStopped();
         }
 
         private void ReleaseInstrument()
@@ -206,7 +195,8 @@ namespace AtasSignalStrategy
             if (text == null) return;
             try
             {
-                RaiseShowNotification(text, NotificationTitle, level == NoticeLevel.Warning ? LoggingLevel.Warning : LoggingLevel.Info);
+                // Named in full: inside a strategy, LoggingLevel alone is the inherited property.
+                RaiseShowNotification(text, NotificationTitle, level == NoticeLevel.Warning ? Utils.Common.Logging.LoggingLevel.Warning : Utils.Common.Logging.LoggingLevel.Info);
             }
             catch (Exception)
             {

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -17,7 +16,6 @@ namespace AtasSignalStrategy
         private readonly ConcurrentDictionary<string, SignalDto> _deferred = new ConcurrentDictionary<string, SignalDto>();
 
         private DateTime _pushPausedUntil;
-        private bool _closeRequestsMissingReported;
 
         /// <summary>A restarted instance starts clean: nothing of the previous run carries over.</summary>
         private void ResetRunState()
@@ -25,13 +23,16 @@ namespace AtasSignalStrategy
             _deferred.Clear();
             _pushPausedUntil = DateTime.MinValue;
             _closeRequestsMissingReported = false;
+            _orderUpdates.Clear();
             lock (_ordersLock)
             {
                 _ownOrders.Clear();
-                _waiters.Clear();
                 _pendingEntry = null;
                 _protectiveStop = null;
+                _closeOrder = null;
                 _openSignal = null;
+                _executingSignal = null;
+                _pendingClose = null;
             }
         }
 
@@ -177,48 +178,6 @@ namespace AtasSignalStrategy
                 catch (OperationCanceledException)
                 {
                     break;
-                }
-            }
-        }
-
-        private async Task PollCloseRequestsAsync(CancellationToken ct)
-        {
-            var problems = new List<string>();
-            var requests = await _closePoller.PollAsync(problems, ct).ConfigureAwait(false);
-            foreach (var problem in problems) NotifyTrader(NoticeLevel.Warning, "bad-close-request", "A close request was skipped: " + problem);
-            if (!_closePoller.Available)
-            {
-                if (!_closeRequestsMissingReported)
-                    NotifyTrader(NoticeLevel.Info, "close-requests", "The gateway has no close-requests endpoint: exits rely on the stop and take-profit only.");
-                _closeRequestsMissingReported = true;
-                return;
-            }
-            foreach (var request in requests)
-            {
-                if (!IsOurSymbol(request.Symbol)) continue;
-                var open = OpenSignal;
-                var ours = open != null && !string.IsNullOrEmpty(open.Id) && (request.SignalId == open.Id || request.PositionId == open.Id);
-                if (!ours)
-                {
-                    // Alerts-only: the trader manages positions by hand, so tell them (recent requests only).
-                    DateTime requestedAt;
-                    if (!_run.AutoTrade && SignalTime.TryParseUtc(request.RequestedAt, out requestedAt) && requestedAt >= _startedAtUtc.AddSeconds(-30))
-                    {
-                        var text = "Close request: " + request.Symbol + " " + request.Direction + " from signal " + request.SignalId + " (" + request.Reason + ")";
-                        AlertTrader(text);
-                        NotifyTrader(NoticeLevel.Info, "close:" + request.Id, text);
-                    }
-                    continue;
-                }
-                await _tradeGate.WaitAsync(ct).ConfigureAwait(false);
-                try
-                {
-                    if (_stopping) return;
-                    await FlattenLockedAsync("close request (" + request.Reason + ") for signal " + request.SignalId).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _tradeGate.Release();
                 }
             }
         }

@@ -19,6 +19,7 @@ namespace AtasSignalStrategy
         private const string TradingGroup = "Trading";
 
         private readonly StrategySettings _settings = new StrategySettings();
+        private StrategyTimeouts _timeouts = new StrategyTimeouts();
 
         public GatewaySignalStrategy()
             : base(true)
@@ -114,6 +115,32 @@ namespace AtasSignalStrategy
         {
             get { return _settings.MaxQuantity; }
             set { _settings.MaxQuantity = value; }
+        }
+
+        [Category(TradingGroup)]
+        [Display(Name = "Max entry drift (stop distances)", GroupName = TradingGroup, Order = 70,
+            Description = "Skip a signal when the live price is further than this from its entry_price, in multiples of its stop distance. Above 0, at most 5.")]
+        public decimal MaxEntryDriftStopDistances
+        {
+            get { return _settings.MaxEntryDriftStopDistances; }
+            set { _settings.MaxEntryDriftStopDistances = value; }
+        }
+
+        [Category(TradingGroup)]
+        [Display(Name = "Trade simulated signals", GroupName = TradingGroup, Order = 80,
+            Description = "Off: only signals whose metadata.source is 'live' are executed. On: replay, backtest and demo signals (and those without a source) are executed too. Keep off on a real account.")]
+        public bool TradeSimulatedSignals
+        {
+            get { return _settings.TradeSimulatedSignals; }
+            set { _settings.TradeSimulatedSignals = value; }
+        }
+
+        /// <summary>The platform waits (not in the settings panel); read at start.</summary>
+        [Browsable(false)]
+        public StrategyTimeouts Timeouts
+        {
+            get { return _timeouts; }
+            set { _timeouts = value ?? new StrategyTimeouts(); }
         }
     }
 }

@@ -1,11 +1,19 @@
-// Mirrors the ATAS.DataFeedsCore types listed in shared/ATAS-API.md. Compile-only.
+// Mirrors the ATAS.DataFeedsCore order types listed in shared/ATAS-API.md. Compile-only.
+using System;
+
 namespace ATAS.DataFeedsCore
 {
-    public enum OrderTypes { Limit = 0, Market = 1, Stop = 2, StopLimit = 3 }
+    public enum OrderTypes { Limit = 0, Market = 1, Stop = 2, StopLimit = 3, Unknown }
 
     public enum OrderDirections { Buy = 0, Sell }
 
+    /// <summary>There is no Canceled state: a cancelled order is Done with Canceled true.</summary>
     public enum OrderStates { None = 0, Active = 1, Done = 2, Failed = 3 }
+
+    public enum OrderStatus { None = 0, Placed = 1, Filled = 2, PartlyFilled = 3, Canceled = 4 }
+
+    [Flags]
+    public enum TimeInForce { GoodTillCancel = 0, FillOrKill = 1, ImmediateOrCancel = 2, Day = 4 }
 
     public class Order
     {
@@ -18,13 +26,20 @@ namespace ATAS.DataFeedsCore
         public decimal Price { get; set; }
         public decimal TriggerPrice { get; set; }
         public decimal Unfilled { get; set; }
+        public TimeInForce TimeInForce { get; set; }
+        public DateTime? ExpiryDate { get; set; }
         public string OCOGroup { get; set; }
         public bool AutoCancel { get; set; }
         public string Comment { get; set; }
         public OrderStates State { get; set; }
-        public bool Canceled { get; set; }
+        public bool Canceled { get { return false; } }
         public string Id { get; set; }
         public OrderExtendedOptions ExtendedOptions { get; set; }
+    }
+
+    public static class OrderExtensions
+    {
+        public static OrderStatus Status(this Order order) { return OrderStatus.None; }
     }
 
     /// <summary>Opaque here: the strategy only passes it along and tests it for IOrderOptionReduceOnly.</summary>
@@ -39,27 +54,4 @@ namespace ATAS.DataFeedsCore
     {
         OrderExtendedOptions CreateMarketOrderFlagsObject();
     }
-
-    public class Security
-    {
-        public string SecurityId { get; set; }
-        public string Code { get; set; }
-        public string Exchange { get; set; }
-        public decimal TickSize { get; set; }
-        public decimal TickCost { get; set; }
-        public decimal LotSize { get; set; }
-        public decimal LotMinSize { get; set; }
-        public decimal LotMaxSize { get; set; }
-    }
-
-    public class Portfolio
-    {
-        // Not in shared/ATAS-API.md: docs.atas.net, ATAS.DataFeedsCore.Portfolio.Balance,
-        // "the total available funds that the user can use right now to make an order".
-        public decimal Balance { get; set; }
-    }
-
-    public class MyTrade { }
-
-    public class Position { }
 }
