@@ -4,7 +4,10 @@
 #   2. the ATAS reference stub (ci/AtasStub)    -> $OUT/AtasStub.dll
 #      and the whole strategy against it        -> $OUT/AtasSignalStrategy.StubBuild.dll
 #      (proves src/Strategy compiles against the ATAS signatures; never shipped)
-#   3. the test program (tests)                 -> $OUT/CoreTests.exe  (run: mono $OUT/CoreTests.exe)
+#   3. the simulated ATAS runtime (tests/SimAtas) -> $OUT/SimAtas.dll, the strategy on it
+#      -> $OUT/AtasSignalStrategy.Sim.dll (test-only, never shipped)
+#   4. the test program (tests, tests/Scenarios) -> $OUT/CoreTests.exe  (run: mono $OUT/CoreTests.exe;
+#      with --gateway it also runs the strategy scenarios, see tests/CoreTests.cs)
 # Installs nothing. Needs (Debian): mono-mcs libnewtonsoft-json-cil-dev libmono-system-net-http4.0-cil
 # libmono-system-componentmodel-dataannotations4.0-cil; running the tests needs mono-runtime too.
 # Env: OUT (default ci/out), NEWTONSOFT_DLL (default: found under /usr/lib/cli).
@@ -50,8 +53,17 @@ mcs "${mcs_flags[@]}" -target:library -out:"$out/AtasSignalStrategy.StubBuild.dl
   -r:"$out/AtasStub.dll" -r:System.ComponentModel.DataAnnotations.dll \
   "$root"/src/Core/*.cs "$root"/src/Strategy/*.cs
 
+echo "build.sh: simulated ATAS (tests/SimAtas on the stub's data types) -> $out/SimAtas.dll"
+mcs "${mcs_flags[@]}" -target:library -out:"$out/SimAtas.dll" \
+  "$here"/AtasStub/Instruments.cs "$here"/AtasStub/Indicators.cs "$here"/AtasStub/Logging.cs "$root"/tests/SimAtas/*.cs
+
+echo "build.sh: strategy on the simulated ATAS -> $out/AtasSignalStrategy.Sim.dll"
+mcs "${mcs_flags[@]}" -target:library -out:"$out/AtasSignalStrategy.Sim.dll" "${core_refs[@]}" \
+  -r:"$out/AtasSignalStrategy.Core.dll" -r:"$out/SimAtas.dll" -r:System.ComponentModel.DataAnnotations.dll "$root"/src/Strategy/*.cs
+
 echo "build.sh: tests -> $out/CoreTests.exe"
-mcs "${mcs_flags[@]}" -target:exe -out:"$out/CoreTests.exe" "${core_refs[@]}" -r:"$out/AtasSignalStrategy.Core.dll" "$root"/tests/*.cs
+mcs "${mcs_flags[@]}" -target:exe -out:"$out/CoreTests.exe" "${core_refs[@]}" -r:"$out/AtasSignalStrategy.Core.dll" \
+  -r:"$out/SimAtas.dll" -r:"$out/AtasSignalStrategy.Sim.dll" "$root"/tests/*.cs "$root"/tests/Scenarios/*.cs
 cp "$newtonsoft" "$out/"
 
 echo "build.sh: ok"

@@ -64,6 +64,7 @@ namespace AtasSignalStrategy.Tests
             using (var control = new Control(Console.In, Console.Out))
             {
                 await LiveChecks.RunAsync(t, gateway, apiKey, workDir, control).ConfigureAwait(false);
+                await StrategyScenarios.RunAsync(t, gateway, apiKey, control).ConfigureAwait(false);
             }
         }
     }

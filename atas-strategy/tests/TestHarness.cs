@@ -18,8 +18,12 @@ namespace AtasSignalStrategy.Tests
             CheckAsync(name, () => { body(); return Task.FromResult(0); }).GetAwaiter().GetResult();
         }
 
+        /// <summary>CSHARP_ONLY=text runs only the checks whose name contains it (while developing).</summary>
+        private static readonly string Only = Environment.GetEnvironmentVariable("CSHARP_ONLY");
+
         public async Task CheckAsync(string name, Func<Task> body)
         {
+            if (!string.IsNullOrEmpty(Only) && !name.Contains(Only)) return;
             var watch = Stopwatch.StartNew();
             try
             {

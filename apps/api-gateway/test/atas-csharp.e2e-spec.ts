@@ -17,16 +17,19 @@ import { freePort, startRedis, startService, waitFor, type ServiceProcess, type 
 
 /**
  * The ATAS strategy's C# side, end to end: ci/build.sh compiles the core, the ChartStrategy
- * against the ATAS reference stub, and the C# test program (Mono); the program then runs its
- * checks against the real api-gateway process over a private Redis, asking this test (over its
- * stdin/stdout, see atas-strategy/tests/Control.cs) to publish signals at the moments it needs
- * them: live, while its push stream is down, and so on.
+ * against the ATAS reference stub, the simulated ATAS runtime with the strategy on it, and the C#
+ * test program (Mono); the program then runs its checks and the strategy scenarios against the
+ * real api-gateway process over a private Redis, asking this test (over its stdin/stdout, see
+ * atas-strategy/tests/Control.cs) to publish signals and close requests at the moments it needs
+ * them: live, while its push stream is down, while an entry is filling, and so on.
  */
 const ROOT = join(__dirname, '..', '..', '..');
 const BUILD_SCRIPT = join(ROOT, 'atas-strategy', 'ci', 'build.sh');
 const API_KEY = 'csharp-e2e-key-0123';
 /** Offline checks plus live ones; a lower count means checks silently stopped running. */
-const MIN_CHECKS = 48;
+const MIN_CHECKS = 75;
+/** Scenarios of the real strategy on the simulated ATAS runtime (atas-strategy/tests/Scenarios). */
+const MIN_SCENARIOS = 20;
 
 const missing = ['mcs', 'mono'].filter((cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0);
 const describeWithMono = missing.length === 0 ? describe : describe.skip;
@@ -196,7 +199,7 @@ describeWithMono(title, () => {
     }
   }, 120_000);
 
-  it('passes every check against the live gateway (poll, push with resume, dedupe, age, ack with retry)', async () => {
+  it('passes every check and strategy scenario against the live gateway (poll, push with resume, dedupe, age, ack with retry, orders on simulated ATAS)', async () => {
     expect(existsSync(join(out, 'CoreTests.exe'))).toBe(true);
     const { code, lines, acked } = await runCoreTests();
     const report = lines.join('\n');
@@ -208,6 +211,7 @@ describeWithMono(title, () => {
     });
     expect(Number(/csharp: (\d+) passed/.exec(summary ?? '')?.[1])).toBeGreaterThanOrEqual(MIN_CHECKS);
     expect(report).toContain('ok   - live push: after a dropped connection, Last-Event-ID replays exactly the missed signals');
+    expect(lines.filter((l) => l.startsWith('ok   - strategy on simulated ATAS: ')).length).toBeGreaterThanOrEqual(MIN_SCENARIOS);
     // Close requests are checked whenever this gateway serves them.
     const closeEndpoint = await fetch(`${baseUrl}/api/positions/close-requests`, { headers: { 'X-API-Key': API_KEY } });
     if (closeEndpoint.status !== 404) expect(report).toContain('ok   - live close requests: each new close request is returned once');
@@ -223,5 +227,5 @@ describeWithMono(title, () => {
     const latest = (await (await fetch(`${baseUrl}/api/signals/latest`, { headers })).json()) as { signal: { id: string } | null };
     expect(latest.signal?.id).not.toBe(id);
     expect(await publisher.hget(KEYS.acks, id)).toEqual(expect.any(String));
-  }, 90_000);
+  }, 300_000);
 });
