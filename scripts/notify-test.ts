@@ -15,7 +15,11 @@ import { formatSignal } from '../apps/notifier/src/telegram/message.formatter';
 import type { SendOutcome } from '../apps/notifier/src/telegram/send-outcome';
 import { TelegramClient } from '../apps/notifier/src/telegram/telegram.client';
 
-/** The guide's example signal, stamped now, so a chat sees what a real one looks like. */
+/**
+ * The guide's example signal, stamped now, so a chat sees what a real live one looks like. It is
+ * marked `live` only to preview that layout: it is never published, and the message is headed
+ * "Test message" (a `demo` mark would show a second, redundant tag).
+ */
 function testSignal(): NewSignal {
   return SignalSchema.parse({
     timestamp: new MicrosClock().nowTimestamp(),
@@ -32,6 +36,7 @@ function testSignal(): NewSignal {
       consensus_confidence: 75,
       strategies_agree: 4,
       risk_reward_ratio: 2.4,
+      source: 'live',
       votes: ['ema_cross', 'rsi_reversal', 'vwap_bounce', 'volume_breakout'].map((strategy) => ({ strategy, direction: 'BUY', confidence: 75, reason: 'test' })),
     },
   });

@@ -6,18 +6,19 @@
  *   REDIS_URL=redis://127.0.0.1:6380/2 npm run signals:demo
  *
  * Prices start from the newest candle in the `market` stream when there is one, else from typical
- * levels. Every signal passes the shared SignalSchema (the publisher validates it).
+ * levels. Every signal passes the shared schema (the publisher validates it) and carries
+ * `metadata.source: "demo"`, so ATAS does not trade it and Telegram marks it.
  */
 import Redis from 'ioredis';
 import {
   CandleSchema,
   formatZodError,
   MicrosClock,
-  SignalSchema,
+  ProducedSignalSchema,
   STREAM_GROUPS,
   STREAMS,
   type Direction,
-  type NewSignal,
+  type ProducedSignal,
   type Vote,
 } from '@app/contracts';
 import { ensureGroup, redisEnvSchema, StreamPublisher } from '@app/redis-streams';
@@ -79,7 +80,7 @@ const SPECS: DemoSpec[] = [
 ];
 
 /** Builds a schema-valid signal around `price`: stop and target on the right sides, rounded like the exchange. */
-export function demoSignal(spec: DemoSpec, price: number, timestamp: string): NewSignal {
+export function demoSignal(spec: DemoSpec, price: number, timestamp: string): ProducedSignal {
   const decimals = price >= 1000 ? 1 : 2;
   const round = (x: number) => Number(x.toFixed(decimals));
   const sign = spec.direction === 'BUY' ? 1 : -1;
@@ -105,6 +106,7 @@ export function demoSignal(spec: DemoSpec, price: number, timestamp: string): Ne
       risk_reward_ratio: spec.rr,
       votes,
       candle_time: timestamp.slice(0, 16) + ':00',
+      source: 'demo',
     },
   };
 }
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
     console.log(`publishing ${SPECS.length} demo signals to '${STREAMS.signals}' at ${redactUrl(env.data.REDIS_URL)}`);
     for (const spec of SPECS) {
       const signal = demoSignal(spec, prices[spec.symbol], clock.nowTimestamp());
-      const id = await publisher.publish(STREAMS.signals, SignalSchema, signal);
+      const id = await publisher.publish(STREAMS.signals, ProducedSignalSchema, signal);
       console.log(
         `  ${id}  ${signal.timestamp}  ${signal.symbol} ${signal.timeframe} ${signal.direction}  entry ${signal.entry_price}  ` +
           `SL ${signal.stop_loss}  TP ${signal.take_profit}  x${signal.leverage}  strength ${signal.signal_strength}`,

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
-import { SignalSchema } from '@app/contracts';
+import { ProducedSignalSchema } from '@app/contracts';
 import { freePort, startService, waitFor, type ServiceProcess } from '@app/testing';
 import { newRedis, testRedisUrl } from './gateway-harness';
 import { connectSse } from './sse-test-client';
@@ -49,7 +49,7 @@ describe('api-gateway as a process, with npm run signals:demo', () => {
     expect(lines).toHaveLength(3);
     const stored = await redis.xrange('signals', '-', '+');
     expect(stored).toHaveLength(3);
-    for (const [, fields] of stored) expect(SignalSchema.safeParse(JSON.parse(fields[1])).success).toBe(true);
+    for (const [, fields] of stored) expect(ProducedSignalSchema.parse(JSON.parse(fields[1])).metadata.source).toBe('demo');
     await redis.quit();
 
     // The guide's curl lines.
@@ -64,7 +64,13 @@ describe('api-gateway as a process, with npm run signals:demo', () => {
     expect(latest.signal).toEqual(list.signals[0]);
     expect((await request(base).get('/api/signals/ETHUSDT').expect(200)).body.count).toBe(2);
     expect((await request(base).get('/api/health').expect(200)).body.status).toBe('ok');
-    expect((await request(base).get('/api/stats').expect(200)).body.signals).toMatchObject({ received: 3, active: 3, history: 3 });
+    for (const s of list.signals) expect(s.metadata.source).toBe('demo');
+    expect((await request(base).get('/api/stats').expect(200)).body.signals).toMatchObject({
+      received: 3,
+      active: 3,
+      history: 3,
+      by_source: { live: 0, replay: 0, backtest: 0, demo: 3, unknown: 0 },
+    });
     const ack = await request(base).post('/api/signals/acknowledge').set('Content-Type', 'application/json').send(JSON.stringify({ timestamp: latest.signal.timestamp }));
     expect(ack.status).toBe(200);
     expect(ack.body.message).toBe('Signal acknowledged');

@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import request from 'supertest';
 import { KEYS, STREAMS } from '@app/contracts';
 import { waitFor } from '@app/testing';
-import { BTC, healthy, metricValue, newRedis, publishSignal, RESPONSE_TS, SIGNAL_TS, startTestGateway, testRedisUrl, type TestGateway } from './gateway-harness';
+import { BTC, healthy, makeSignal, metricValue, newRedis, publishSignal, RESPONSE_TS, SIGNAL_TS, startTestGateway, testRedisUrl, type TestGateway } from './gateway-harness';
 
 const REDIS_URL = testRedisUrl(10);
 const API = '/api/signals';
@@ -304,8 +304,9 @@ describe('api-gateway REST (the ATAS guide contract)', () => {
       expect(res.body).toEqual({ status: 'ok', info: up, error: {}, details: up });
     });
 
-    it('counts requests by route pattern and status, and signals by fate', async () => {
-      const a = await publishSignal(redis);
+    it('counts requests by route pattern and status, and signals by fate and by source', async () => {
+      const a = await publishSignal(redis, { metadata: { ...makeSignal().metadata, source: 'live' } });
+      // Without metadata.source (an older producer): counted apart, never as live.
       await publishSignal(redis, { ...BTC });
       await gateway();
       await request(gw.url).get(`${API}/ETHUSDT`).expect(200);
@@ -332,6 +333,7 @@ describe('api-gateway REST (the ATAS guide contract)', () => {
           acknowledged: 1,
           expired: 0,
           superseded: 0,
+          by_source: { live: 1, replay: 0, backtest: 0, demo: 0, unknown: 1 },
           active: 1,
           history: 2,
           last_signal_id: expect.stringMatching(/^\d+-\d+$/),
@@ -343,6 +345,9 @@ describe('api-gateway REST (the ATAS guide contract)', () => {
       const metrics = (await request(gw.url).get('/metrics').expect(200)).text;
       expect(metricValue(metrics, 'http_requests_total', { route: '/api/signals/:symbol', status: '200' })).toBeGreaterThanOrEqual(2);
       expect(metrics).not.toContain('route="/api/signals/ETHUSDT"');
+      // The registry is this test process's, shared by earlier gateways: at least these two.
+      expect(metricValue(metrics, 'gateway_signals_received_total', { source: 'live' })).toBeGreaterThanOrEqual(1);
+      expect(metricValue(metrics, 'gateway_signals_received_total', { source: 'unknown' })).toBeGreaterThanOrEqual(1);
       expect(metricValue(metrics, 'http_request_duration_seconds_count', { route: '/api/signals/:symbol' })).toBeGreaterThanOrEqual(3);
       for (const name of ['gateway_active_signals', 'gateway_signals_received_total', 'gateway_acks_total', 'gateway_sse_clients']) expect(metrics).toContain(`${name}{`);
     });

@@ -59,6 +59,22 @@ describe('notifier process', () => {
     expect(metricValue(metrics, 'stream_group_lag', { stream: STREAMS.signals, group: 'notifier' })).toBe(0);
   });
 
+  it('marks a replayed signal in every chat, and leaves a live one unmarked', async () => {
+    const [live, replayed] = signals(2);
+    replayed.metadata = { ...replayed.metadata, source: 'replay' };
+    await h.publishSignals([live]);
+    await h.waitDelivered(CHATS, [live.timestamp], 10_000);
+    await h.publishSignals([replayed]);
+    await h.waitDelivered(CHATS, [replayed.timestamp], 10_000);
+    for (const chat of CHATS) {
+      const [liveText, replayText] = h.tg.messagesFor(chat).map((m) => m.text);
+      expect(liveText).toBe(formatSignal(live));
+      expect(liveText).not.toContain('REPLAY');
+      expect(replayText.split('\n')[0]).toBe('<b>🧪 REPLAY</b> · not a live signal, do not trade');
+      expect(replayText).toContain(replayed.timestamp);
+    }
+  });
+
   it('reports a closed position, not an opened one', async () => {
     const closed = makeClosedEvent({ signal_timestamp: makeSignal(next++).timestamp, symbol: 'SOL<&>USDT' });
     const { type: _type, reason: _r, exit_price: _e, closed_at: _c, pnl_pct: _p, pnl_leveraged_pct: _l, r_multiple: _m, hold_seconds: _h, ...base } = closed;

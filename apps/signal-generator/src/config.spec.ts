@@ -14,6 +14,11 @@ describe('signal-generator config', () => {
     expect(c.pipeline.consensus).toEqual({ minStrategiesAgree: 3, minConfidence: 60 });
   });
 
+  it('marks replayed signals replay and only the Binance feed live', () => {
+    expect(loadConfig({}).pipeline.source).toBe('replay');
+    expect(loadConfig({ MARKET_SOURCE: 'binance' }).pipeline.source).toBe('live');
+  });
+
   it('parses lists, speeds and tick sizes', () => {
     const c = loadConfig({ SYMBOLS: 'SOLUSDT, XRPUSDT', REPLAY_SPEED: 'max', TICK_SIZES: 'SOLUSDT:0.01,XRPUSDT:0.0001', STRATEGIES: 'ema_cross,rsi_extreme,macd_turn', COOLDOWN_SECONDS: '60' });
     expect(c.symbols).toEqual(['SOLUSDT', 'XRPUSDT']);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SignalSource } from '@app/contracts';
 import { ConfigError, parseEnv } from '@app/observability';
 import { redisConfigFromEnv, redisEnvSchema, registerRedisSecrets, RedisConfig } from '@app/redis-streams';
 import type { ConsensusOptions } from './fusion/consensus';
@@ -136,6 +137,9 @@ export interface GeneratorConfig {
 
 export { ConfigError };
 
+/** What the signals of each market source are: only the exchange's live feed makes `live` ones. */
+const SIGNAL_SOURCE: Record<GeneratorConfig['marketSource'], SignalSource> = { replay: 'replay', binance: 'live' };
+
 /** Validates the environment; the error names every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): GeneratorConfig {
   const e = parseEnv(generatorEnvSchema, env);
@@ -195,6 +199,7 @@ function toConfig(e: Env): GeneratorConfig {
       consensus,
       cooldownMs: e.COOLDOWN_SECONDS * 1000,
       strategyName: e.STRATEGY_NAME,
+      source: SIGNAL_SOURCE[e.MARKET_SOURCE],
     },
   };
 }

@@ -61,6 +61,7 @@ describe('signal-generator with MARKET_SOURCE=binance (fake exchange, real Redis
     const signals = (await redis.xrange(STREAMS.signals, '-', '+')).map(([id, f]) => decodeEntry(SignalSchema, id, f));
     expect(signals.length).toBeGreaterThan(0);
     for (const s of signals) expect(s.metadata.tick_size).toBe(s.symbol === 'BTCUSDT' ? 0.1 : 0.01);
+    expect(new Set(signals.map((s) => s.metadata.source))).toEqual(new Set(['live']));
 
     const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { details: { feed: Record<string, unknown> } };
     expect(health.details.feed).toMatchObject({ status: 'up', connected: true, state: 'running' });

@@ -77,13 +77,15 @@ describe('signal-generator service (real process, real Redis)', () => {
     expect(published.length).toBeGreaterThan(100);
     for (const s of published) {
       expect(s.metadata.votes).toHaveLength(7);
+      // A replayed decision must never pass for a live one at ATAS or in Telegram.
+      expect(s.metadata.source).toBe('replay');
       // Publish time, not the 2025 candle time: the gateway's expiry works the same in replay.
       expect(Math.abs(parseTimestampMs(s.timestamp) - Date.now())).toBeLessThan(120_000);
     }
     expect(new Set(published.map((s) => s.timestamp)).size).toBe(published.length);
 
     expect(await metric(port, /^signal_generator_candles_total\{symbol="BTCUSDT"/)).toBe(5760);
-    const buys = (await metric(port, /^signal_generator_signals_total\{symbol="ETHUSDT",direction="BUY"/)) ?? 0;
+    const buys = (await metric(port, /^signal_generator_signals_total\{symbol="ETHUSDT",direction="BUY",source="replay"/)) ?? 0;
     expect(buys).toBe(published.filter((s) => s.symbol === 'ETHUSDT' && s.direction === 'BUY').length);
     expect(await metric(port, /^signal_generator_candle_to_signal_seconds_count/)).toBe(published.length);
     expect(await metric(port, /^signal_generator_votes_total\{strategy="ema_cross",direction="BUY"/)).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { SignalSchema, decodeEntry, encodeEntry, MalformedEntryError, MicrosClock, SIGNAL_TIMESTAMP_RE, parseTimestampMs } from '@app/contracts';
+import { isLiveSignal, ProducedSignalSchema, signalSource, SignalSchema, decodeEntry, encodeEntry, MalformedEntryError, MicrosClock, SIGNAL_TIMESTAMP_RE, parseTimestampMs } from '@app/contracts';
 
 const guideSignal = {
   timestamp: '2024-11-21T10:30:45.123456',
@@ -22,6 +22,25 @@ describe('Signal contract', () => {
   it('keeps extra metadata (votes, candle_time)', () => {
     const s = { ...guideSignal, metadata: { ...guideSignal.metadata, votes: [], candle_time: 'x', extra: 1 } };
     expect(SignalSchema.parse(s).metadata).toMatchObject({ extra: 1, candle_time: 'x' });
+  });
+
+  it('carries metadata.source, one of live, replay, backtest and demo, and refuses any other value', () => {
+    for (const source of ['live', 'replay', 'backtest', 'demo']) {
+      expect(SignalSchema.parse({ ...guideSignal, metadata: { ...guideSignal.metadata, source } }).metadata.source).toBe(source);
+    }
+    const r = SignalSchema.safeParse({ ...guideSignal, metadata: { ...guideSignal.metadata, source: 'LIVE' } });
+    expect(r.success).toBe(false);
+    expect(JSON.stringify(r.error?.issues)).toContain('source');
+  });
+
+  it('reads a signal without a source as unknown and never live; publishers must set one', () => {
+    expect(signalSource(SignalSchema.parse(guideSignal))).toBe('unknown');
+    expect(isLiveSignal(SignalSchema.parse(guideSignal))).toBe(false);
+    expect(isLiveSignal({ metadata: { source: 'replay' } })).toBe(false);
+    expect(isLiveSignal({ metadata: { source: 'live' } })).toBe(true);
+    const r = ProducedSignalSchema.safeParse(guideSignal);
+    expect(r.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['metadata.source: metadata.source is required: live, replay, backtest or demo']);
+    expect(ProducedSignalSchema.safeParse({ ...guideSignal, metadata: { ...guideSignal.metadata, source: 'demo' } }).success).toBe(true);
   });
 
   it('rejects a stop on the wrong side and names the field', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SignalSourceSchema, type SignalSource } from './signal-source';
 import { SIGNAL_TIMESTAMP_RE } from './timestamp';
 
 export const DirectionSchema = z.enum(['BUY', 'SELL']);
@@ -26,6 +27,12 @@ export const SignalMetadataSchema = z
     risk_reward_ratio: z.number().finite().nonnegative(),
     votes: z.array(VoteSchema).optional(),
     candle_time: z.string().optional(),
+    /**
+     * Provenance (see signal-source.ts). Optional when read, so entries from before it existed
+     * still decode (and count as `unknown`, never live); every producer here sets it, which
+     * `ProducedSignalSchema` enforces at publish time. A value outside the enum is refused.
+     */
+    source: SignalSourceSchema.optional(),
   })
   .catchall(z.unknown());
 
@@ -57,5 +64,17 @@ export const SignalSchema = z
 
 /** A signal as produced, before it has a stream id. */
 export type NewSignal = z.infer<typeof SignalSchema>;
+
+/**
+ * What a producer publishes: a signal that says where it came from. Publishers validate with
+ * this schema, so a new producer that forgets `metadata.source` fails in its first test rather
+ * than sending signals an ATAS client would have to guess about.
+ */
+export const ProducedSignalSchema = SignalSchema.superRefine((s, ctx) => {
+  if (s.metadata.source === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['metadata', 'source'], message: 'metadata.source is required: live, replay, backtest or demo' });
+  }
+});
+export type ProducedSignal = NewSignal & { metadata: NewSignal['metadata'] & { source: SignalSource } };
 /** A signal as read back from the stream: `id` is its stream entry id. */
 export type Signal = NewSignal & { id: string };

@@ -2,7 +2,8 @@ import { counter, gauge } from '@app/observability';
 
 export const signalsReceived = counter({
   name: 'gateway_signals_received_total',
-  help: 'Signals taken into the read model from the signals stream (rebuild and live)',
+  help: 'Signals taken into the read model from the signals stream (rebuild and live), by metadata.source (unknown when missing)',
+  labelNames: ['source'] as const,
 });
 
 /** Read models of this process (one in production; tests may run two replicas in one process). */

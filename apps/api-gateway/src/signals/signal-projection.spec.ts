@@ -34,6 +34,17 @@ function setup(opts: { ttlMs?: number; activeMax?: number; historyMax?: number }
 const ids = (records: readonly { signal: Signal }[]) => records.map((r) => r.signal.id);
 
 describe('SignalProjection', () => {
+  it('counts received signals by metadata.source, a missing source as unknown', () => {
+    const { p } = setup();
+    const md = { consensus_confidence: 75, strategies_agree: 3, risk_reward_ratio: 2.4 };
+    p.apply(signal(T0, { metadata: { ...md, source: 'live' } }));
+    p.apply(signal(T0 + 1, { metadata: { ...md, source: 'replay' } }));
+    p.apply(signal(T0 + 2, { metadata: { ...md, source: 'replay' } }));
+    p.apply(signal(T0 + 3));
+    expect(p.receivedBySource).toEqual({ live: 1, replay: 2, backtest: 0, demo: 0, unknown: 1 });
+    expect(p.counters.received).toBe(4);
+  });
+
   it('lists active signals newest first, with the cached JSON equal to the items', () => {
     const { p } = setup();
     const a = signal(T0, { symbol: 'BTCUSDT' });

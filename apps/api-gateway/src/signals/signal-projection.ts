@@ -1,4 +1,4 @@
-import type { Signal } from '@app/contracts';
+import { SIGNAL_SOURCE_LABELS, signalSource, type Signal, type SignalSourceLabel } from '@app/contracts';
 import { compareStreamIds, streamIdTime } from '@app/redis-streams';
 import { historyItemJson, type SignalRecord, type SignalState } from './signal-record';
 
@@ -72,6 +72,8 @@ export class SignalProjection {
   private latestCache: { version: number; record: SignalRecord | null } | undefined;
 
   readonly counters: ProjectionCounters = { received: 0, acknowledged: 0, expired: 0, superseded: 0 };
+  /** `received` split by `metadata.source`; a signal without one counts as `unknown`. */
+  readonly receivedBySource = Object.fromEntries(SIGNAL_SOURCE_LABELS.map((l) => [l, 0])) as Record<SignalSourceLabel, number>;
 
   constructor(opts: SignalProjectionOptions) {
     this.ttlMs = opts.ttlMs;
@@ -109,6 +111,7 @@ export class SignalProjection {
       historyJson: '',
     };
     this.counters.received++;
+    this.receivedBySource[signalSource(signal)]++;
     this.records.push(rec);
     this.byId.set(signal.id, rec);
     this.byTimestamp.set(signal.timestamp, rec);

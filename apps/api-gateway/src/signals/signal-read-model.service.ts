@@ -1,5 +1,5 @@
 import { Inject, Injectable, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
-import type { Signal } from '@app/contracts';
+import { signalSource, type Signal } from '@app/contracts';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../tokens';
 import { SignalFeed } from './signal-feed';
@@ -52,7 +52,7 @@ export class SignalReadModel implements OnModuleDestroy {
     for (const signal of signals) {
       const applied = this.projection.apply(signal);
       if (!applied) continue;
-      signalsReceived.inc();
+      signalsReceived.inc({ source: signalSource(signal) });
       if (live) this.feed.publish({ type: 'signal', record: applied.record });
     }
   }

@@ -34,6 +34,8 @@ export class StatsController {
         acknowledged: p.counters.acknowledged,
         expired: p.counters.expired,
         superseded: p.counters.superseded,
+        // Only `live` signals are for trading; the rest come from a replay, a backtest or a demo.
+        by_source: { ...p.receivedBySource },
         active: p.activeSize,
         history: p.historySize,
         last_signal_id: p.lastId,

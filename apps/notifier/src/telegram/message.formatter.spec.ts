@@ -24,6 +24,29 @@ describe('signal message', () => {
     expect(formatSignal(makeSignal(1))).toMatch(/^🔴 <b>SELL BTCUSDT<\/b>/);
   });
 
+  it('marks every signal that is not live on its first line, and leaves a live one as it was', () => {
+    const live = formatSignal(makeSignal(0));
+    expect(live).not.toMatch(/REPLAY|DEMO|BACKTEST|UNKNOWN|🧪|⚠️/);
+    const withSource = (source?: 'replay' | 'backtest' | 'demo') => {
+      const { source: _live, ...metadata } = makeSignal(0).metadata;
+      return formatSignal(makeSignal(0, { metadata: source ? { ...metadata, source } : metadata }));
+    };
+    expect(withSource('replay')).toBe(`<b>🧪 REPLAY</b> · not a live signal, do not trade\n${live}`);
+    expect(withSource('backtest')).toBe(`<b>🧪 BACKTEST</b> · not a live signal, do not trade\n${live}`);
+    expect(withSource('demo')).toBe(`<b>🧪 DEMO</b> · not a live signal, do not trade\n${live}`);
+    // No metadata.source (an older or foreign producer): not live either.
+    expect(withSource()).toBe(`<b>⚠️ SOURCE UNKNOWN</b> · not a live signal, do not trade\n${live}`);
+    for (const text of [withSource('replay'), withSource()]) expect(htmlError(text)).toBeUndefined();
+  });
+
+  it('keeps the mark when a huge message is capped', () => {
+    const long = '&<'.repeat(200);
+    const votes = Array.from({ length: 200 }, (_, i) => ({ strategy: `${long}${i}`, direction: 'BUY' as const, confidence: 50, reason: long }));
+    const text = formatSignal(makeSignal(0, { metadata: { ...makeSignal(0).metadata, source: 'replay', strategies_agree: 200, votes } }));
+    expect(text.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+    expect(text.startsWith('<b>🧪 REPLAY</b>')).toBe(true);
+  });
+
   it('escapes hostile strategy names, vote names and timeframes so Telegram parses the HTML', () => {
     const s = makeSignal(0, {
       strategy_name: HOSTILE,
@@ -93,6 +116,18 @@ describe('digest', () => {
     expect(htmlError(d.text)).toBeUndefined();
     // The next line would not have fitted.
     expect(buildDigest(items.slice(0, d.count + 1), Number.MAX_SAFE_INTEGER).text.length).toBeGreaterThan(MAX_MESSAGE_CHARS);
+  });
+
+  it('marks each non-live signal line of a digest, not the live ones', () => {
+    const replay = makeSignal(1, { metadata: { ...makeSignal(1).metadata, source: 'replay' } });
+    const items: NotificationJob[] = [
+      { kind: 'signal', entry_id: '1-0', signal: makeSignal(0) },
+      { kind: 'signal', entry_id: '2-0', signal: replay },
+    ];
+    const lines = composeMessage(items).text.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/^🟢 BUY <b>ETHUSDT<\/b>/);
+    expect(lines[2]).toMatch(/^<b>🧪 REPLAY<\/b> · 🔴 SELL <b>BTCUSDT<\/b>/);
   });
 
   it('mixes signals and closes, escaping every line', () => {

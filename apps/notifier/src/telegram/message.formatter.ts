@@ -2,6 +2,7 @@ import type { CloseReason, Direction, NewSignal, PositionClosedEvent } from '@ap
 import { capMessage, field } from './html';
 import type { NotificationJob } from './notification-job';
 import { formatDuration, formatPct, formatPrice, formatR, formatShort, pctFrom } from './number-format';
+import { sourceTag } from './source-tag';
 
 /*
  * Pure text templates for `parse_mode: HTML`. Every dynamic value goes through `field` (clipped,
@@ -45,7 +46,10 @@ export function digestLine(item: NotificationJob): string {
 export function formatSignal(s: NewSignal): string {
   const m = s.metadata;
   const agreeing = agreeingStrategies(s);
+  const tag = sourceTag(s);
   const lines = [
+    // First, so it is the first thing read and the last line a length cap would drop.
+    ...(tag ? [`<b>${tag}</b> · not a live signal, do not trade`] : []),
     `${DIRECTION_EMOJI[s.direction]} <b>${s.direction} ${field(s.symbol, 20)}</b> · ${field(s.timeframe, 8)} · ${s.leverage}x`,
     `Entry <code>${formatPrice(s.entry_price)}</code>`,
     `SL <code>${formatPrice(s.stop_loss)}</code> (${formatPct(pctFrom(s.entry_price, s.stop_loss))})`,
@@ -71,7 +75,9 @@ export function formatPositionClosed(e: PositionClosedEvent): string {
 }
 
 function signalLine(s: NewSignal): string {
+  const tag = sourceTag(s);
   return (
+    (tag ? `<b>${tag}</b> · ` : '') +
     `${DIRECTION_EMOJI[s.direction]} ${s.direction} <b>${field(s.symbol, 20)}</b> ${field(s.timeframe, 8)} @ <code>${formatPrice(s.entry_price)}</code>` +
     ` · SL ${formatPrice(s.stop_loss)} · TP ${formatPrice(s.take_profit)} · RR ${formatShort(s.metadata.risk_reward_ratio)}` +
     ` · ${s.leverage}x · ${formatShort(s.signal_strength)}% · ${s.metadata.strategies_agree} agree · <code>${field(s.timestamp, 32)}</code>`

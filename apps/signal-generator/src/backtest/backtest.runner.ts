@@ -28,7 +28,8 @@ export async function runBacktest(
   opts: SignalPipelineOptions,
   onCandle?: (candle: Candle) => void,
 ): Promise<BacktestResult> {
-  const pipeline = new SignalPipeline(opts);
+  // Whatever the caller's config says, what a backtest decides is never live.
+  const pipeline = new SignalPipeline({ ...opts, source: 'backtest' });
   const fusedName = `fused (${opts.strategyName})`;
   const book = new TradeBook([...opts.strategies, fusedName]);
   const cooldowns = new Map(opts.strategies.map((s) => [s, new Cooldown(opts.cooldownMs)]));

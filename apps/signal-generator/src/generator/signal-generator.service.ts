@@ -123,10 +123,10 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     if (id === undefined) return;
     const closedAt = this.cfg.marketSource === 'replay' ? deliveredAt : candle.close_time + 1;
     m.latency.observe(Math.max(0, Date.now() - closedAt) / 1000);
-    m.signals.inc({ symbol: r.signal.symbol, direction: r.signal.direction });
     const md = r.signal.metadata;
+    m.signals.inc({ symbol: r.signal.symbol, direction: r.signal.direction, source: md.source });
     this.log.info(
-      { id, symbol: r.signal.symbol, direction: r.signal.direction, entry: r.signal.entry_price, sl: r.signal.stop_loss, tp: r.signal.take_profit, agree: md.strategies_agree, confidence: md.consensus_confidence, candle_time: md.candle_time },
+      { id, symbol: r.signal.symbol, direction: r.signal.direction, entry: r.signal.entry_price, sl: r.signal.stop_loss, tp: r.signal.take_profit, agree: md.strategies_agree, confidence: md.consensus_confidence, candle_time: md.candle_time, source: md.source },
       'signal published',
     );
   }

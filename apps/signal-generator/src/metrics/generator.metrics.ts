@@ -3,7 +3,7 @@ import { counter, gauge, histogram } from '@app/observability';
 /** The signal-generator's own series (declared get-or-create, see @app/observability). */
 export const generatorMetrics = {
   candles: counter({ name: 'signal_generator_candles_total', help: 'Closed candles processed', labelNames: ['symbol'] as const }),
-  signals: counter({ name: 'signal_generator_signals_total', help: 'Signals published to the signals stream', labelNames: ['symbol', 'direction'] as const }),
+  signals: counter({ name: 'signal_generator_signals_total', help: 'Signals published to the signals stream, by metadata.source (live or replay)', labelNames: ['symbol', 'direction', 'source'] as const }),
   votes: counter({ name: 'signal_generator_votes_total', help: 'Strategy votes, NONE included', labelNames: ['strategy', 'direction'] as const }),
   latency: histogram({
     name: 'signal_generator_candle_to_signal_seconds',

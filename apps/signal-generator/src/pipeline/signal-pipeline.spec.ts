@@ -1,4 +1,4 @@
-import { MicrosClock, SignalSchema } from '@app/contracts';
+import { MicrosClock, ProducedSignalSchema, SignalSchema } from '@app/contracts';
 import { candlesFromCloses, sampleCandles } from '../../test/candles';
 import { DEFAULT_RISK_PARAMS } from '../risk/risk-params';
 import { STRATEGY_NAMES } from '../strategies/strategy-set';
@@ -12,6 +12,7 @@ const options = (over: Partial<SignalPipelineOptions> = {}): SignalPipelineOptio
   consensus: { minStrategiesAgree: 3, minConfidence: 60 },
   cooldownMs: 900_000,
   strategyName: 'ConsensusScalping',
+  source: 'replay',
   clock: new MicrosClock(() => Date.UTC(2026, 0, 1)),
   ...over,
 });
@@ -32,6 +33,15 @@ describe('SignalPipeline on the real sample', () => {
     expect(signals.length).toBeGreaterThan(100);
     for (const s of signals) expect(SignalSchema.safeParse(s).error).toBeUndefined();
     expect(new Set(signals.map((s) => `${s.symbol} ${s.direction}`))).toEqual(new Set(['BTCUSDT BUY', 'BTCUSDT SELL', 'ETHUSDT BUY', 'ETHUSDT SELL']));
+  });
+
+  it('marks every signal with the source it was configured with, as publishers require', () => {
+    for (const s of signals) expect(ProducedSignalSchema.safeParse(s).error).toBeUndefined();
+    expect(new Set(signals.map((s) => s.metadata.source))).toEqual(new Set(['replay']));
+    const live = new SignalPipeline(options({ source: 'live' }));
+    const liveSignals = btc.map((c) => live.process(c).signal).filter((s) => s !== undefined);
+    expect(liveSignals.length).toBeGreaterThan(0);
+    expect(liveSignals.every((s) => s.metadata.source === 'live')).toBe(true);
   });
 
   it('explains each signal: every strategy vote with its reason, agreement and confidence that match the votes', () => {

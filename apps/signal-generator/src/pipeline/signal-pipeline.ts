@@ -1,4 +1,4 @@
-import type { Candle, NewSignal, Vote } from '@app/contracts';
+import type { Candle, ProducedSignal, SignalSource, Vote } from '@app/contracts';
 import { FasterATR } from 'trading-signals';
 import { ConsensusOptions, fuseVotes } from '../fusion/consensus';
 import { timeframeMs } from '../market-data/timeframe';
@@ -20,6 +20,11 @@ export interface SignalPipelineOptions {
   cooldownMs: number;
   /** `strategy_name` of the fused signals. */
   strategyName: string;
+  /**
+   * `metadata.source` of every signal: `live` on the exchange feed, `replay` on a recorded one,
+   * `backtest` in the backtest. Clients trade only `live`, so the producer must never guess.
+   */
+  source: SignalSource;
   /** Configured (or exchange) tick per symbol; undefined = infer from the prices seen. */
   tickSize?: (symbol: string) => number | undefined;
   /** Stamps the signal's `timestamp` (publish time): a MicrosClock in the service. */
@@ -37,7 +42,7 @@ export interface PipelineResult {
   /** Every strategy's vote on this candle (empty when the candle was a duplicate). */
   votes: Vote[];
   /** The fused signal, when one fired and passed risk and cooldown. */
-  signal?: NewSignal;
+  signal?: ProducedSignal;
   /** Why no signal: `split vote 2-2`, `cooldown 420 s left`, ... */
   outcome: string;
   /** The symbol's ATR after this candle (undefined while warming up). */
@@ -86,7 +91,7 @@ export class SignalPipeline {
     const lv = computeLevels(direction, candle.close, atr, tick, this.opts.risk);
     if (!lv.ok) return { ...base, outcome: lv.reason };
     this.cooldown.mark(candle.symbol, t);
-    const signal: NewSignal = {
+    const signal: ProducedSignal = {
       timestamp: this.opts.clock.nowTimestamp(),
       symbol: candle.symbol,
       direction,
@@ -106,6 +111,7 @@ export class SignalPipeline {
         candle_close_time: new Date(t).toISOString(),
         atr: Number(atr.toPrecision(6)),
         tick_size: tick,
+        source: this.opts.source,
       },
     };
     return { ...base, signal, outcome: 'signal' };

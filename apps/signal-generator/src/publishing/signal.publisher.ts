@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { NewSignal, SignalSchema, STREAM_GROUPS, STREAMS } from '@app/contracts';
+import { ProducedSignal, ProducedSignalSchema, STREAM_GROUPS, STREAMS } from '@app/contracts';
 import { ensureGroup, InterruptibleDelay, StreamPublisher } from '@app/redis-streams';
 import { GENERATOR_REDIS } from '../tokens';
 import { publishWithRetry } from './publish-retry';
 
-/** Writes fused signals to `signals`, validated by the contract schema. */
+/** Writes fused signals to `signals`, validated by the contract schema (provenance included). */
 @Injectable()
 export class SignalPublisher {
   private readonly publisher: StreamPublisher;
@@ -22,8 +22,8 @@ export class SignalPublisher {
   }
 
   /** Returns the stream id, or undefined if shutdown interrupted the retries. */
-  publish(signal: NewSignal): Promise<string | undefined> {
-    return publishWithRetry(`signal ${signal.symbol}`, () => this.publisher.publish(STREAMS.signals, SignalSchema, signal), () => this.closing, this.delay);
+  publish(signal: ProducedSignal): Promise<string | undefined> {
+    return publishWithRetry(`signal ${signal.symbol}`, () => this.publisher.publish(STREAMS.signals, ProducedSignalSchema, signal), () => this.closing, this.delay);
   }
 
   close(): void {

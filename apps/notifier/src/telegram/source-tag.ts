@@ -1,0 +1,19 @@
+import { signalSource, type SignalSource, type SignalSourceLabel } from '@app/contracts';
+
+/**
+ * The mark every non-live signal carries in Telegram, so a trader reading the chat never takes a
+ * replayed, backtested or demo signal for a live one. Live signals carry none: their messages
+ * stay exactly as before. A signal without `metadata.source` is not live either, and says so.
+ */
+const TAGS: Record<Exclude<SignalSourceLabel, 'live'>, string> = {
+  replay: '🧪 REPLAY',
+  backtest: '🧪 BACKTEST',
+  demo: '🧪 DEMO',
+  unknown: '⚠️ SOURCE UNKNOWN',
+};
+
+/** The tag for a signal, or undefined for a live one. */
+export function sourceTag(signal: { metadata: { source?: SignalSource } }): string | undefined {
+  const source = signalSource(signal);
+  return source === 'live' ? undefined : TAGS[source];
+}
