@@ -9,13 +9,13 @@ import { BLOCKED_CHAT, FakeTelegram, startFakeTelegram } from './fake-telegram';
 import { PrometheusApi } from './promql';
 import { APPS, App } from './static-checks';
 
-const HEALTH_PATH: Record<App, string> = { 'api-gateway': '/api/health', 'signal-generator': '/health', notifier: '/health', 'position-closer': '/health' };
 
 export interface Services {
   ports: Record<App, number>;
   processes: ServiceProcess[];
   telegram: FakeTelegram;
-  healthUrl(app: App): string;
+  /** The probe paths the k8s manifests use; `ready` by default. */
+  healthUrl(app: App, probe?: 'live' | 'ready'): string;
   stop(): Promise<void>;
 }
 
@@ -49,7 +49,7 @@ export async function startServices(redisEnv?: Record<string, string>): Promise<
     ports,
     processes,
     telegram,
-    healthUrl: (app) => `http://127.0.0.1:${ports[app]}${HEALTH_PATH[app]}`,
+    healthUrl: (app, probe = 'ready') => `http://127.0.0.1:${ports[app]}/health/${probe}`,
     async stop() {
       await Promise.all(processes.map((p) => p.kill('SIGTERM')));
       await telegram.close();

@@ -65,9 +65,10 @@ async function liveChecks(runner: CheckRunner): Promise<void> {
     const svc = await startServices();
     services = svc;
     emergencyStop = () => svc.stop();
-    const healthy = await runner.check('the four services start and answer their health endpoints', async () => {
+    const healthy = await runner.check('the four services start and answer their probes (/health/ready, /health/live)', async () => {
       for (const app of APPS) {
-        await waitFor(async () => (await get(svc.healthUrl(app))).status === 200, { timeoutMs: 30_000, intervalMs: 250, what: `${app} health` });
+        await waitFor(async () => (await get(svc.healthUrl(app))).status === 200, { timeoutMs: 30_000, intervalMs: 250, what: `${app} readiness` });
+        assert((await get(svc.healthUrl(app, 'live'))).status === 200, `${app}: /health/live is not 200 while ready`);
       }
       return APPS.map((a) => `${a}:${svc.ports[a]}`).join(' ');
     });

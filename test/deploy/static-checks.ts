@@ -197,8 +197,9 @@ function checkKustomize(docs: K8sObject[]): string {
     }
     const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
     if (env.APP !== app || env.PORT !== String(APP_PORTS[app])) problems.push(`${app}: APP=${env.APP} PORT=${env.PORT}`);
-    const health = app === 'api-gateway' ? '/api/health' : '/health';
-    if (c.readinessProbe?.httpGet?.path !== health || c.livenessProbe?.httpGet?.path !== health) problems.push(`${app}: probes not on ${health}`);
+    // Liveness must not be the Redis-pinging readiness check: an outage would restart every pod.
+    if (c.readinessProbe?.httpGet?.path !== '/health/ready') problems.push(`${app}: readiness probe not on /health/ready`);
+    if (c.livenessProbe?.httpGet?.path !== '/health/live') problems.push(`${app}: liveness probe not on /health/live`);
     if (d.spec?.template?.metadata?.annotations?.['prometheus.io/port'] !== String(APP_PORTS[app])) problems.push(`${app}: prometheus.io/port annotation`);
     for (const ref of c.envFrom ?? []) {
       if (ref.configMapRef && !configMaps.has(ref.configMapRef.name)) problems.push(`${app}: ConfigMap ${ref.configMapRef.name} is not rendered`);

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import type { z } from 'zod';
 import { decodeEntry, MalformedEntryError } from '@app/contracts';
-import { getLogger, type Liveness } from '@app/observability';
+import { getLogger, type Liveness, type Running } from '@app/observability';
 import { ensureGroup } from './ensure-group';
 import type { DecodedEntry, RawStreamReply } from './stream-entry';
 import { InterruptibleDelay, nextBackoff } from './interruptible-delay';
@@ -33,6 +33,12 @@ export interface ConsumerGroupReaderOptions<T> {
   maxDeliveries?: number;
   /** Where a newly created group starts. Default `$`. */
   groupStartId?: string;
+  /**
+   * The loop counts as stuck (isRunning false) when no step came back, with entries, nothing or
+   * an error, for this long. Generous: a Redis outage fails reads within about a minute, so
+   * only a wedged loop (or a handler that never returns) gets this far. Default 600000 (10 min).
+   */
+  stalledAfterMs?: number;
 }
 
 /**
@@ -40,11 +46,13 @@ export interface ConsumerGroupReaderOptions<T> {
  * after `handle` resolves; XAUTOCLAIM takes over entries left idle by dead consumers; poison
  * entries are dead-lettered after `maxDeliveries`; malformed entries are counted, acked, skipped.
  */
-export class ConsumerGroupReader<T> implements Liveness {
+export class ConsumerGroupReader<T> implements Liveness, Running {
   private closing = false;
   private loop: Promise<void> | undefined;
   private readonly delay = new InterruptibleDelay();
   private lastOkAt = 0;
+  /** When the last step came back, whatever the answer: liveness. */
+  private lastBeatAt = 0;
   private healthy = false;
   private groupReady = false;
   /** Non-null while re-reading our own pending list (at start and after an error). */
@@ -62,17 +70,24 @@ export class ConsumerGroupReader<T> implements Liveness {
       claimIntervalMs: 5000,
       maxDeliveries: 5,
       groupStartId: '$',
+      stalledAfterMs: 600_000,
       ...opts,
     };
     this.log = getLogger(`consumer:${opts.group}/${opts.consumer}`);
   }
 
   start(): void {
+    this.lastBeatAt ||= Date.now();
     this.loop ??= this.run();
   }
 
   isLive(): boolean {
     return !this.closing && this.healthy && Date.now() - this.lastOkAt < this.o.blockMs + 10_000;
+  }
+
+  /** Started, not closed, and not stuck: true while it retries against a Redis that is down. */
+  isRunning(): boolean {
+    return this.loop !== undefined && !this.closing && Date.now() - this.lastBeatAt < this.o.stalledAfterMs;
   }
 
   describe(): Record<string, unknown> {
@@ -91,11 +106,12 @@ export class ConsumerGroupReader<T> implements Liveness {
     while (!this.closing) {
       try {
         await this.step();
-        this.lastOkAt = Date.now();
+        this.lastOkAt = this.lastBeatAt = Date.now();
         this.healthy = true;
         backoff = 100;
       } catch (err) {
         if (this.closing) break;
+        this.lastBeatAt = Date.now();
         this.healthy = false;
         const msg = errMessage(err);
         if (msg.includes('NOGROUP')) this.groupReady = false;

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import type { z } from 'zod';
 import { decodeEntry, MalformedEntryError } from '@app/contracts';
-import { getLogger, type Liveness } from '@app/observability';
+import { getLogger, type Liveness, type Running } from '@app/observability';
 import type { DecodedEntry } from './stream-entry';
 import { InterruptibleDelay, nextBackoff } from './interruptible-delay';
 import { entriesHandled, handlerErrors, malformedEntries, readErrors } from './stream-metrics';
@@ -21,6 +21,12 @@ export interface StreamReaderOptions<T> {
   count?: number;
   /** Name in logs and metrics. Default: the stream name. */
   name?: string;
+  /**
+   * The loop counts as stuck (isRunning false) when no read or handled batch came back, with
+   * data, nothing or an error, for this long. Generous: a Redis outage fails reads within
+   * about a minute, so only a wedged loop gets this far. Default 600000 (10 min).
+   */
+  stalledAfterMs?: number;
 }
 
 /**
@@ -28,11 +34,13 @@ export interface StreamReaderOptions<T> {
  * and resume from that id, so nothing is skipped or repeated), skips malformed entries with a
  * metric, and stops promptly on close().
  */
-export class StreamReader<T> implements Liveness {
+export class StreamReader<T> implements Liveness, Running {
   private closing = false;
   private loop: Promise<void> | undefined;
   private readonly delay = new InterruptibleDelay();
   private lastOkAt = 0;
+  /** When the loop last came back from Redis, whatever the answer: liveness. */
+  private lastBeatAt = 0;
   private healthy = false;
   private lastIdSeen: string;
   private readonly log;
@@ -52,11 +60,17 @@ export class StreamReader<T> implements Liveness {
   }
 
   start(): void {
+    this.lastBeatAt ||= Date.now();
     this.loop ??= this.run();
   }
 
   isLive(): boolean {
     return !this.closing && this.healthy && Date.now() - this.lastOkAt < this.blockMs + 10_000;
+  }
+
+  /** Started, not closed, and not stuck: true while it retries against a Redis that is down. */
+  isRunning(): boolean {
+    return this.loop !== undefined && !this.closing && Date.now() - this.lastBeatAt < (this.opts.stalledAfterMs ?? 600_000);
   }
 
   describe(): Record<string, unknown> {
@@ -91,8 +105,10 @@ export class StreamReader<T> implements Liveness {
         backoff = 100;
         const entries = reply?.[0]?.[1] ?? [];
         if (entries.length) await this.dispatch(entries);
+        this.lastBeatAt = Date.now();
       } catch (err) {
         if (this.closing) break;
+        this.lastBeatAt = Date.now();
         this.healthy = false;
         readErrors.inc({ stream, reader: this.name });
         this.log.warn({ err: errMessage(err), retry_in_ms: backoff, resume_after: this.lastIdSeen }, 'stream read failed; will resume');

@@ -10,7 +10,7 @@ import {
   type CloseRequest,
   type PositionEvent,
 } from '@app/contracts';
-import { getLogger, type Liveness, type Logger } from '@app/observability';
+import { getLogger, type Liveness, type Logger, type Running } from '@app/observability';
 import { createRedis, errMessage, InterruptibleDelay, nextBackoff, redisConfigFromEnv, StreamReader } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, REDIS } from '../tokens';
@@ -31,7 +31,7 @@ interface ResumePoints {
  * with backoff while the endpoints answer 503.
  */
 @Injectable()
-export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness {
+export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
   private readonly log = getLogger('positions-consumer');
   private readers: StreamReader<unknown>[] = [];
   private closing = false;
@@ -59,6 +59,12 @@ export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestro
   /** Live once following both streams (blocked in the first read counts as following). */
   isLive(): boolean {
     return this.readModel.ready && !this.closing && this.readers.every((r) => r.isLive());
+  }
+
+  /** The readers run, or the rebuild loop before them (retrying while Redis is down). */
+  isRunning(): boolean {
+    if (this.closing || this.starting === undefined) return false;
+    return this.readers.length ? this.readers.every((r) => r.isRunning()) : true;
   }
 
   describe(): Record<string, unknown> {

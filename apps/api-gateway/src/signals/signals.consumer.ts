@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AckEventSchema, decodeEntry, KEYS, MalformedEntryError, SignalSchema, STREAMS, type AckEvent, type NewSignal, type Signal } from '@app/contracts';
-import { getLogger, type Liveness } from '@app/observability';
+import { getLogger, type Liveness, type Running } from '@app/observability';
 import { createRedis, InterruptibleDelay, nextBackoff, redisConfigFromEnv, StreamReader } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, REDIS } from '../tokens';
@@ -39,8 +39,8 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
   private starting: Promise<void> | undefined;
 
   /** For health: live once following the stream (connected and blocking in the first read counts). */
-  readonly signalsLiveness: Liveness = this.liveness(() => this.signalsReader, 0, STREAMS.signals);
-  readonly acksLiveness: Liveness = this.liveness(() => this.acksReader, 1, STREAMS.acks);
+  readonly signalsLiveness: Liveness & Running = this.liveness(() => this.signalsReader, 0, STREAMS.signals);
+  readonly acksLiveness: Liveness & Running = this.liveness(() => this.acksReader, 1, STREAMS.acks);
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -146,8 +146,10 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     patience.abort();
   }
 
-  private liveness(reader: () => { isLive(): boolean; describe(): Record<string, unknown> } | undefined, connection: number, stream: string): Liveness {
+  private liveness(reader: () => (Liveness & Running & { describe(): Record<string, unknown> }) | undefined, connection: number, stream: string): Liveness & Running {
     return {
+      // Before the readers exist, the rebuild loop is what runs (retrying while Redis is down).
+      isRunning: () => reader()?.isRunning() ?? (this.starting !== undefined && !this.closing),
       isLive: () => {
         const r = reader();
         if (!r) return false;

@@ -7,7 +7,11 @@ import { SignalConsumer } from '../signals/signal.consumer';
 import { TelegramProcessor } from '../telegram/telegram.processor';
 import { QueueHealthIndicator } from './queue.health';
 
-/** `GET /health`: 200 when Redis and the queue answer and the readers and worker run, else 503 naming the part down. */
+/**
+ * Readiness (`GET /health`, `/health/ready`): 200 when Redis and the queue answer and the readers
+ * and worker run, else 503 naming the part down. Liveness (`/health/live`): 200 while the readers'
+ * loops and the worker run, asking Redis nothing, so a Redis outage restarts no pod.
+ */
 @Controller('health')
 export class HealthController {
   constructor(
@@ -21,7 +25,7 @@ export class HealthController {
     private readonly worker: TelegramProcessor,
   ) {}
 
-  @Get()
+  @Get(['', 'ready'])
   @HealthCheck()
   check() {
     return this.health.check([
@@ -30,6 +34,16 @@ export class HealthController {
       () => this.liveness.check('signals_consumer', this.signals),
       () => this.liveness.check('positions_consumer', this.positions),
       () => this.liveness.check('telegram_worker', this.worker),
+    ]);
+  }
+
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([
+      () => this.liveness.checkRunning('signals_consumer', this.signals),
+      () => this.liveness.checkRunning('positions_consumer', this.positions),
+      () => this.liveness.checkRunning('telegram_worker', this.worker),
     ]);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { GROUPS, PositionEventSchema, STREAMS, type PositionEvent } from '@app/contracts';
-import { getLogger, type Liveness } from '@app/observability';
+import { getLogger, type Liveness, type Running } from '@app/observability';
 import { ConsumerGroupReader, registerGroupLagMetrics, type DecodedEntry } from '@app/redis-streams';
 import type { NotifierConfig } from '../config';
 import { RedisConnections } from '@app/redis-streams';
@@ -13,7 +13,7 @@ import { NOTIFIER_CONFIG } from '../tokens';
  * sent: the chats already got the signal that opened the position, with the same entry, SL and TP.
  */
 @Injectable()
-export class PositionConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness {
+export class PositionConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
   private reader: ConsumerGroupReader<PositionEvent> | undefined;
   private readonly log = getLogger('positions');
 
@@ -49,6 +49,10 @@ export class PositionConsumer implements OnApplicationBootstrap, OnModuleDestroy
 
   isLive(): boolean {
     return this.reader?.isLive() ?? false;
+  }
+
+  isRunning(): boolean {
+    return this.reader?.isRunning() ?? false;
   }
 
   describe(): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { GROUPS, SignalSchema, STREAMS, type NewSignal } from '@app/contracts';
-import type { Liveness } from '@app/observability';
+import type { Liveness, Running } from '@app/observability';
 import { ConsumerGroupReader, registerGroupLagMetrics } from '@app/redis-streams';
 import type { NotifierConfig } from '../config';
 import { RedisConnections } from '@app/redis-streams';
@@ -13,7 +13,7 @@ import { NOTIFIER_CONFIG } from '../tokens';
  * replica on restart, or to another by XAUTOCLAIM) and the add finds the job already there.
  */
 @Injectable()
-export class SignalConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness {
+export class SignalConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
   private reader: ConsumerGroupReader<NewSignal> | undefined;
 
   constructor(
@@ -42,6 +42,10 @@ export class SignalConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
 
   isLive(): boolean {
     return this.reader?.isLive() ?? false;
+  }
+
+  isRunning(): boolean {
+    return this.reader?.isRunning() ?? false;
   }
 
   describe(): Record<string, unknown> {

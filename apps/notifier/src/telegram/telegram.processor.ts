@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { QUEUES } from '@app/contracts';
-import { getLogger, redactSecrets, type Liveness } from '@app/observability';
+import { getLogger, redactSecrets, type Liveness, type Running } from '@app/observability';
 import type { NotifierConfig } from '../config';
 import { ChatDelivery } from '../delivery/chat-delivery';
 import { DeliveryStore } from '../delivery/delivery.store';
@@ -20,7 +20,7 @@ const JITTER_MS = 25;
  * BullMQ's delayed set (not an attempt) until the chat's window reopens. See apps/notifier/README.md.
  */
 @Injectable()
-export class TelegramProcessor implements OnApplicationBootstrap, OnModuleDestroy, Liveness {
+export class TelegramProcessor implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
   private worker: Worker<NotificationJob> | undefined;
   private readonly log = getLogger('telegram-worker');
 
@@ -67,6 +67,11 @@ export class TelegramProcessor implements OnApplicationBootstrap, OnModuleDestro
   }
 
   isLive(): boolean {
+    return this.isRunning();
+  }
+
+  /** BullMQ keeps the worker running through a Redis outage: it reconnects by itself. */
+  isRunning(): boolean {
     return this.worker?.isRunning() ?? false;
   }
 

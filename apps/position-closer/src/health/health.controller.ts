@@ -7,7 +7,11 @@ import { MaxHoldProcessor } from '../max-hold/max-hold.processor';
 import { RedisConnections } from '@app/redis-streams';
 import { SignalConsumer } from '../signals/signal.consumer';
 
-/** `GET /health`: 200 when Redis answers and every reader and worker runs, else 503 naming the one down. */
+/**
+ * Readiness (`GET /health`, `/health/ready`): 200 when Redis answers and every reader and worker
+ * runs, else 503 naming the one down. Liveness (`/health/live`): 200 while the loops run, asking
+ * Redis nothing, so a Redis outage restarts no pod.
+ */
 @Controller('health')
 export class HealthController {
   constructor(
@@ -21,7 +25,7 @@ export class HealthController {
     private readonly manualClose: ManualCloseProcessor,
   ) {}
 
-  @Get()
+  @Get(['', 'ready'])
   @HealthCheck()
   check() {
     return this.health.check([
@@ -30,6 +34,17 @@ export class HealthController {
       () => this.liveness.check('market_reader', this.candles),
       () => this.liveness.check('max_hold_worker', this.maxHold),
       () => this.liveness.check('manual_close_worker', this.manualClose),
+    ]);
+  }
+
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([
+      () => this.liveness.checkRunning('signals_consumer', this.signals),
+      () => this.liveness.checkRunning('market_reader', this.candles),
+      () => this.liveness.checkRunning('max_hold_worker', this.maxHold),
+      () => this.liveness.checkRunning('manual_close_worker', this.manualClose),
     ]);
   }
 }

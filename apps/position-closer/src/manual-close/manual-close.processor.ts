@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { formatZodError, ManualCloseJobSchema, QUEUES } from '@app/contracts';
-import { getLogger, type Liveness } from '@app/observability';
+import { getLogger, type Liveness, type Running } from '@app/observability';
 import { PositionCloser } from '../positions/position-closer.service';
 import type { CloserConfig } from '../config';
 import { RedisConnections } from '@app/redis-streams';
@@ -12,7 +12,7 @@ import { CLOSER_CONFIG } from '../tokens';
  * `POST /api/positions/{id}/close` → `position-manual-close` queue).
  */
 @Injectable()
-export class ManualCloseProcessor implements OnApplicationBootstrap, OnModuleDestroy, Liveness {
+export class ManualCloseProcessor implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
   private worker: Worker | undefined;
   private readonly log = getLogger('manual-close');
 
@@ -43,6 +43,11 @@ export class ManualCloseProcessor implements OnApplicationBootstrap, OnModuleDes
   }
 
   isLive(): boolean {
+    return this.isRunning();
+  }
+
+  /** BullMQ keeps the worker running through a Redis outage: it reconnects by itself. */
+  isRunning(): boolean {
     return this.worker?.isRunning() ?? false;
   }
 

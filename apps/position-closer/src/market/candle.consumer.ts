@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CandleSchema, STREAMS, type Candle } from '@app/contracts';
-import { counter, getLogger, type Liveness } from '@app/observability';
+import { counter, getLogger, type Liveness, type Running } from '@app/observability';
 import { compareStreamIds, errMessage, InterruptibleDelay, nextBackoff, StreamReader, type DecodedEntry } from '@app/redis-streams';
 import type { CloserConfig } from '../config';
 import { evaluateCandle } from '../positions/position';
@@ -28,7 +28,7 @@ const gateTimeouts = counter({
  * that arrived while every closer was down still close positions.
  */
 @Injectable()
-export class CandleConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness {
+export class CandleConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
   private reader: StreamReader<Candle> | undefined;
   private readonly delay = new InterruptibleDelay();
   private readonly watermark: SignalsWatermark;
@@ -134,6 +134,10 @@ export class CandleConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
 
   isLive(): boolean {
     return this.reader?.isLive() ?? false;
+  }
+
+  isRunning(): boolean {
+    return this.reader?.isRunning() ?? false;
   }
 
   describe(): Record<string, unknown> {

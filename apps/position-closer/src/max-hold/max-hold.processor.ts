@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import { QUEUES } from '@app/contracts';
-import { getLogger, type Liveness } from '@app/observability';
+import { getLogger, type Liveness, type Running } from '@app/observability';
 import { PositionCloser } from '../positions/position-closer.service';
 import type { CloserConfig } from '../config';
 import { RedisConnections } from '@app/redis-streams';
@@ -10,7 +10,7 @@ import type { MaxHoldJob } from './max-hold-job';
 
 /** Closes a position still open when its max-hold job comes due; a no-op if it closed earlier. */
 @Injectable()
-export class MaxHoldProcessor implements OnApplicationBootstrap, OnModuleDestroy, Liveness {
+export class MaxHoldProcessor implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
   private worker: Worker<MaxHoldJob> | undefined;
   private readonly log = getLogger('max-hold');
 
@@ -36,6 +36,11 @@ export class MaxHoldProcessor implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   isLive(): boolean {
+    return this.isRunning();
+  }
+
+  /** BullMQ keeps the worker running through a Redis outage: it reconnects by itself. */
+  isRunning(): boolean {
     return this.worker?.isRunning() ?? false;
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { GROUPS, SignalSchema, STREAMS, type NewSignal } from '@app/contracts';
-import { getLogger, type Liveness } from '@app/observability';
+import { getLogger, type Liveness, type Running } from '@app/observability';
 import { ConsumerGroupReader, registerGroupLagMetrics, type DecodedEntry } from '@app/redis-streams';
 import type { CloserConfig } from '../config';
 import { MarketCatchUp } from '../market/market-catch-up';
@@ -22,7 +22,7 @@ const MAX_ROUNDS = 5;
  * symbol, open nothing twice. A throw leaves the entry pending and it is retried.
  */
 @Injectable()
-export class SignalConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness {
+export class SignalConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
   private reader: ConsumerGroupReader<NewSignal> | undefined;
   private readonly log = getLogger('signals');
 
@@ -104,6 +104,10 @@ export class SignalConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
 
   isLive(): boolean {
     return this.reader?.isLive() ?? false;
+  }
+
+  isRunning(): boolean {
+    return this.reader?.isRunning() ?? false;
   }
 
   describe(): Record<string, unknown> {

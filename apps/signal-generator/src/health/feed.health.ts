@@ -1,4 +1,4 @@
-import type { Liveness } from '@app/observability';
+import type { Liveness, Running } from '@app/observability';
 import type { MarketDataSource } from '../market-data/market-data-source';
 
 export type FeedState = 'starting' | 'running' | 'finished' | 'failed';
@@ -8,7 +8,7 @@ export type FeedState = 'starting' | 'running' | 'finished' | 'failed';
  * before the first candle, within `staleMs` of start); up after a replay has played to its end
  * (nothing is wrong, there is just no more data); down when it failed or stalled.
  */
-export class FeedLiveness implements Liveness {
+export class FeedLiveness implements Liveness, Running {
   state: FeedState = 'starting';
   error: string | undefined;
   private readonly startedAt: number;
@@ -30,6 +30,14 @@ export class FeedLiveness implements Liveness {
     if (this.state === 'finished') return true;
     if (this.state === 'failed') return false;
     return this.source.connected || this.state === 'starting' ? this.ageSeconds() * 1000 <= this.staleMs : false;
+  }
+
+  /**
+   * The feed loop goes on: only a failed feed is dead. A stalled one is not ready but alive: the
+   * live source reconnects by itself, and publishing waits while Redis is down (back-pressure).
+   */
+  isRunning(): boolean {
+    return this.state !== 'failed';
   }
 
   describe(): Record<string, unknown> {

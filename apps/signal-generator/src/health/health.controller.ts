@@ -15,10 +15,17 @@ export class HealthController {
     @Inject(GENERATOR_REDIS) private readonly redis: Redis,
   ) {}
 
-  /** 200 when Redis answers and the feed is live; 503 naming the failing part otherwise. */
-  @Get('health')
+  /** Readiness: 200 when Redis answers and candles keep coming; 503 naming the failing part otherwise. */
+  @Get(['health', 'health/ready'])
   @HealthCheck()
   check() {
     return this.health.check([() => this.redisHealth.check('redis', this.redis), () => this.liveness.check('feed', this.generator.feed)]);
+  }
+
+  /** Liveness: 200 unless the feed loop failed; Redis is not asked, so an outage restarts no pod. */
+  @Get('health/live')
+  @HealthCheck()
+  live() {
+    return this.health.check([() => this.liveness.checkRunning('feed', this.generator.feed)]);
   }
 }
