@@ -26,6 +26,34 @@ interface Engine {
   compose: string[];
   env: NodeJS.ProcessEnv;
   how: string;
+  /** Stops the daemons this run started (the harness's podman service and health pump) and what they left of `project`. */
+  stop(project: string): void;
+}
+
+/** Daemons the podman harness starts in the background; a test must not leave them running. */
+const HARNESS_DAEMONS = ['podman system service', 'hc-pump.sh'];
+
+function daemonPids(): Set<string> {
+  const pids = HARNESS_DAEMONS.flatMap((pattern) => run('pgrep', ['-f', pattern], { ok: false }).stdout.split('\n').filter(Boolean));
+  return new Set(pids.filter((pid) => pid !== String(process.pid)));
+}
+
+/** Kills what was started since `before` (a daemon already running, e.g. a developer's, stays). */
+function stopStartedDaemons(before: Set<string>): void {
+  const started = [...daemonPids()].filter((pid) => !before.has(pid));
+  for (const pid of started) {
+    try {
+      // setsid made each daemon a group leader: end the group (podman's children, the pump's sleep).
+      process.kill(-Number(pid), 'SIGTERM');
+    } catch {
+      try {
+        process.kill(Number(pid), 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+  if (started.length > 0) console.log(`  ..    stopped the harness daemons this run started (pids ${started.join(', ')})`);
 }
 
 /** A real Docker engine first, then the podman harness; `Skip` says why neither is usable. */
@@ -38,15 +66,28 @@ function findEngine(): Engine {
   if (onPath('docker') && run('docker', ['info'], { ok: false, timeout: 20_000 }).status === 0) {
     const compose = composeFor(process.env);
     if (!compose) throw new Skip('a Docker engine answers but neither `docker compose` nor `docker-compose` is installed');
-    return { compose, env: { ...process.env }, how: 'the Docker engine' };
+    return { compose, env: { ...process.env }, how: 'the Docker engine', stop: () => undefined };
   }
   if (!existsSync(HARNESS)) throw new Skip(`no Docker engine (docker info fails) and no ${HARNESS}`);
   console.log(`  ..    no Docker engine: setting up podman with ${HARNESS} (1-2 min the first time)`);
+  const before = daemonPids();
+  const stop = (project?: string) => {
+    stopStartedDaemons(before);
+    // podman keeps a conmon per healthcheck exec alive for up to 5 minutes (--exit-delay 300)
+    // after its container is gone; they belong to this run's project only.
+    if (project) run('pkill', ['-f', `conmon .*-n ${project}_`], { ok: false });
+  };
   const res = run('bash', [HARNESS], { ok: false, timeout: 15 * 60_000 });
-  if (res.status !== 0) throw new Error(`compose-harness.sh failed:\n${(res.stderr || res.stdout).trim().split('\n').slice(-10).join('\n')}`);
+  if (res.status !== 0) {
+    stop();
+    throw new Error(`compose-harness.sh failed:\n${(res.stderr || res.stdout).trim().split('\n').slice(-10).join('\n')}`);
+  }
   const env = { ...process.env, DOCKER_HOST: PODMAN_SOCKET };
-  if (!onPath('docker-compose')) throw new Skip('the harness ran but docker-compose is not on PATH');
-  return { compose: ['docker-compose'], env, how: 'podman via compose-harness.sh and docker-compose v1' };
+  if (!onPath('docker-compose')) {
+    stop();
+    throw new Skip('the harness ran but docker-compose is not on PATH');
+  }
+  return { compose: ['docker-compose'], env, how: 'podman via compose-harness.sh and docker-compose v1', stop };
 }
 
 async function httpJson(url: string): Promise<unknown> {
@@ -205,6 +246,7 @@ async function main(): Promise<number> {
     });
     console.log(down.status === 0 ? '  ..    torn down (down -v)' : `  !!    down -v exited ${String(down.status)}: ${down.stderr.trim().split('\n').slice(-3).join(' ')}`);
     rmSync(scratch, { recursive: true, force: true });
+    engine.stop(project);
   }
   return finish(runner);
 }
