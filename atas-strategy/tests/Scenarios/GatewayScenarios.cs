@@ -66,6 +66,8 @@ namespace AtasSignalStrategy.Tests
                 using (var rig = new StrategyRig("SCTWICEUSDT", gateway, apiKey, control))
                 {
                     rig.Proxy.Duplicate = true;
+                    // Unacknowledged, the gateway keeps serving it: every later poll offers it again.
+                    rig.Proxy.FailAcks = true;
                     rig.Platform.Start();
                     var signal = await rig.PublishAsync(100m, 98m, 104m);
                     await rig.WaitFor(() => rig.SentFor(signal, "tp").Count == 1, "traded");
