@@ -10,7 +10,9 @@
 #      with --gateway it also runs the strategy scenarios, see tests/CoreTests.cs)
 # Installs nothing. Needs (Debian): mono-mcs libnewtonsoft-json-cil-dev libmono-system-net-http4.0-cil
 # libmono-system-componentmodel-dataannotations4.0-cil; running the tests needs mono-runtime too.
-# Env: OUT (default ci/out), NEWTONSOFT_DLL (default: found under /usr/lib/cli).
+# Then, when mono is installed, runs the test program's offline checks (RUN_CHECKS=0 skips them; the
+# live checks and the strategy scenarios need a gateway and its driver: npm run test:csharp).
+# Env: OUT (default ci/out), NEWTONSOFT_DLL (default: found under /usr/lib/cli), RUN_CHECKS.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -65,5 +67,13 @@ echo "build.sh: tests -> $out/CoreTests.exe"
 mcs "${mcs_flags[@]}" -target:exe -out:"$out/CoreTests.exe" "${core_refs[@]}" -r:"$out/AtasSignalStrategy.Core.dll" \
   -r:"$out/SimAtas.dll" -r:"$out/AtasSignalStrategy.Sim.dll" "$root"/tests/*.cs "$root"/tests/Scenarios/*.cs
 cp "$newtonsoft" "$out/"
+
+if [ "${RUN_CHECKS:-1}" != "0" ] && command -v mono >/dev/null 2>&1; then
+  echo "build.sh: offline checks (mono $out/CoreTests.exe)"
+  status=0
+  mono --debug "$out/CoreTests.exe" > "$out/offline-checks.log" 2>&1 || status=$?
+  grep -v '^ok ' "$out/offline-checks.log" || true
+  [ "$status" -eq 0 ] || fail "offline checks failed (see $out/offline-checks.log)"
+fi
 
 echo "build.sh: ok"
