@@ -72,7 +72,7 @@ export function columnsFromWidth(width: number): KlineColumns {
  * data.binance.vision switched spot files to microsecond timestamps in 2025; anything above
  * 1e14 (year 5138 in ms) is taken as µs.
  */
-function toMs(t: number): number {
+export function epochMs(t: number): number {
   return t > 1e14 ? Math.floor(t / 1000) : t;
 }
 
@@ -98,7 +98,7 @@ export function parseKlineRow(line: string, cols: KlineColumns, ctx: ParseContex
     return v;
   };
   const req = (i: number, name: string): number => num(i, name) as number;
-  const openTime = toMs(req(cols.openTime, 'open_time'));
+  const openTime = epochMs(req(cols.openTime, 'open_time'));
   const open = req(cols.open, 'open');
   const high = req(cols.high, 'high');
   const low = req(cols.low, 'low');
@@ -123,7 +123,7 @@ export function parseKlineRow(line: string, cols: KlineColumns, ctx: ParseContex
     symbol: ctx.symbol,
     timeframe: ctx.timeframe,
     open_time: openTime,
-    close_time: closeTimeRaw === undefined ? openTime + ctx.timeframeMs - 1 : toMs(closeTimeRaw),
+    close_time: closeTimeRaw === undefined ? openTime + ctx.timeframeMs - 1 : epochMs(closeTimeRaw),
     open, high, low, close, volume,
   };
   if (quoteVolume !== undefined) candle.quote_volume = quoteVolume;
