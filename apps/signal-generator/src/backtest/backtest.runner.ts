@@ -49,21 +49,22 @@ export async function runBacktest(
     lastOpen.set(c.symbol, c.open_time);
 
     book.onCandle(c);
-    const r = pipeline.process(c);
+    // decide(), not process(): the reused, allocation-free form (read before the next candle).
+    const r = pipeline.decide(c);
     if (r.signal) {
       const s = r.signal;
       book.enter({ source: fusedName, symbol: s.symbol, direction: s.direction, entry: s.entry_price, stopLoss: s.stop_loss, takeProfit: s.take_profit, enteredOn: c.open_time });
     }
     if (r.atr !== undefined && r.tick !== undefined) {
       const t = c.close_time + 1;
-      for (const v of r.votes) {
+      for (const v of r.strategies) {
         if (v.direction === 'NONE') continue;
-        const cd = cooldowns.get(v.strategy) as Cooldown;
+        const cd = cooldowns.get(v.name) as Cooldown;
         if (cd.remaining(c.symbol, t) > 0) continue;
         const lv = computeLevels(v.direction, c.close, r.atr, r.tick, opts.risk);
         if (!lv.ok) continue;
         cd.mark(c.symbol, t);
-        book.enter({ source: v.strategy, symbol: c.symbol, direction: v.direction, entry: lv.levels.entry, stopLoss: lv.levels.stopLoss, takeProfit: lv.levels.takeProfit, enteredOn: c.open_time });
+        book.enter({ source: v.name, symbol: c.symbol, direction: v.direction, entry: lv.levels.entry, stopLoss: lv.levels.stopLoss, takeProfit: lv.levels.takeProfit, enteredOn: c.open_time });
       }
     }
     onCandle?.(c);

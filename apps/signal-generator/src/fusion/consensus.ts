@@ -21,8 +21,16 @@ export type FusionResult = { fired: true; consensus: Consensus } | { fired: fals
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
+const enum Why {
+  NoVotes,
+  Split,
+  TooFew,
+  LowConfidence,
+  Fired,
+}
+
 /**
- * Fuses one candle's votes into at most one direction.
+ * Fuses one candle's vote tally into at most one direction.
  *
  * - direction: the side with more votes (a tie, including 0-0, fires nothing);
  * - consensus confidence = (Σ confidence of the agreeing votes − Σ confidence of the opposing
@@ -32,7 +40,74 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
  *   the agreeing strategies are, and how many of all strategies they are.
  *
  * It fires when agreeing ≥ `minStrategiesAgree` and consensus confidence ≥ `minConfidence`.
+ *
+ * One instance is reused candle after candle and its reason is formatted only when asked: the
+ * backtest fuses millions of candles and reads the reason of almost none.
  */
+export class Fusion {
+  fired = false;
+  direction: Direction = 'BUY';
+  agree = 0;
+  oppose = 0;
+  consensusConfidence = 0;
+  signalStrength = 0;
+  private why = Why.NoVotes;
+
+  constructor(private readonly opts: ConsensusOptions) {}
+
+  /** Fuses the counts and confidence sums of the BUY and SELL votes among `total` strategies. */
+  fuse(buys: number, sells: number, buyConf: number, sellConf: number, total: number): boolean {
+    this.fired = false;
+    if (buys === sells) {
+      this.agree = buys;
+      this.oppose = sells;
+      this.why = buys === 0 ? Why.NoVotes : Why.Split;
+      return false;
+    }
+    const buy = buys > sells;
+    this.direction = buy ? 'BUY' : 'SELL';
+    const agree = (this.agree = buy ? buys : sells);
+    this.oppose = buy ? sells : buys;
+    if (agree < this.opts.minStrategiesAgree) {
+      this.why = Why.TooFew;
+      return false;
+    }
+    const forConf = buy ? buyConf : sellConf;
+    const againstConf = buy ? sellConf : buyConf;
+    this.consensusConfidence = round1(Math.min(100, Math.max(0, (forConf - againstConf) / agree)));
+    if (this.consensusConfidence < this.opts.minConfidence) {
+      this.why = Why.LowConfidence;
+      return false;
+    }
+    this.signalStrength = round1(0.5 * this.consensusConfidence + (50 * agree) / Math.max(total, 1));
+    this.why = Why.Fired;
+    return (this.fired = true);
+  }
+
+  /** Why the last tally did not fire (`fired` when it did). */
+  reason(): string {
+    switch (this.why) {
+      case Why.NoVotes:
+        return 'no votes';
+      case Why.Split:
+        return `split vote ${this.agree}-${this.oppose}`;
+      case Why.TooFew:
+        return `${this.agree} ${this.direction} vote(s) < ${this.opts.minStrategiesAgree}`;
+      case Why.LowConfidence:
+        return `consensus confidence ${this.consensusConfidence} < ${this.opts.minConfidence}`;
+      case Why.Fired:
+        return 'fired';
+    }
+  }
+
+  result(): FusionResult {
+    if (!this.fired) return { fired: false, reason: this.reason() };
+    const { direction, agree, oppose, consensusConfidence, signalStrength } = this;
+    return { fired: true, consensus: { direction, agree, oppose, consensusConfidence, signalStrength } };
+  }
+}
+
+/** Fuses one candle's votes (see Fusion for the formula). */
 export function fuseVotes(votes: readonly Vote[], opts: ConsensusOptions): FusionResult {
   let buys = 0;
   let sells = 0;
@@ -47,14 +122,7 @@ export function fuseVotes(votes: readonly Vote[], opts: ConsensusOptions): Fusio
       sellConf += v.confidence;
     }
   }
-  if (buys === sells) return { fired: false, reason: buys === 0 ? 'no votes' : `split vote ${buys}-${sells}` };
-  const direction: Direction = buys > sells ? 'BUY' : 'SELL';
-  const [agree, oppose, forConf, againstConf] = direction === 'BUY' ? [buys, sells, buyConf, sellConf] : [sells, buys, sellConf, buyConf];
-  if (agree < opts.minStrategiesAgree) return { fired: false, reason: `${agree} ${direction} vote(s) < ${opts.minStrategiesAgree}` };
-  const consensusConfidence = round1(Math.min(100, Math.max(0, (forConf - againstConf) / agree)));
-  if (consensusConfidence < opts.minConfidence) {
-    return { fired: false, reason: `consensus confidence ${consensusConfidence} < ${opts.minConfidence}` };
-  }
-  const signalStrength = round1(0.5 * consensusConfidence + (50 * agree) / Math.max(votes.length, 1));
-  return { fired: true, consensus: { direction, agree, oppose, consensusConfidence, signalStrength } };
+  const f = new Fusion(opts);
+  f.fuse(buys, sells, buyConf, sellConf, votes.length);
+  return f.result();
 }

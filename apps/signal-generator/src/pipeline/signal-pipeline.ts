@@ -1,6 +1,6 @@
-import type { Candle, ProducedSignal, SignalSource, Vote } from '@app/contracts';
-import { FasterATR } from 'trading-signals';
-import { ConsensusOptions, fuseVotes } from '../fusion/consensus';
+import type { Candle, SignalSource } from '@app/contracts';
+import { ConsensusOptions, Fusion } from '../fusion/consensus';
+import { Atr } from '../indicators/atr';
 import { timeframeMs } from '../market-data/timeframe';
 import { Cooldown } from '../risk/cooldown';
 import type { RiskParams } from '../risk/risk-params';
@@ -9,6 +9,9 @@ import { computeLevels } from '../risk/trade-levels';
 import { createStrategies } from '../strategies/strategy-set';
 import type { Strategy } from '../strategies/strategy';
 import type { StrategyParams } from '../strategies/strategy-params';
+import { Outcome, PipelineDecision, PipelineResult } from './pipeline-decision';
+
+export { PipelineDecision, PipelineResult } from './pipeline-decision';
 
 export interface SignalPipelineOptions {
   /** Strategy names to run (see STRATEGY_NAMES). */
@@ -36,24 +39,9 @@ export interface SignalPipelineOptions {
   maxGapCandles?: number;
 }
 
-/** What one candle did, for publishing, metrics and the backtest. */
-export interface PipelineResult {
-  candle: Candle;
-  /** Every strategy's vote on this candle (empty when the candle was a duplicate). */
-  votes: Vote[];
-  /** The fused signal, when one fired and passed risk and cooldown. */
-  signal?: ProducedSignal;
-  /** Why no signal: `split vote 2-2`, `cooldown 420 s left`, ... */
-  outcome: string;
-  /** The symbol's ATR after this candle (undefined while warming up). */
-  atr?: number;
-  /** Tick used for prices. */
-  tick?: number;
-}
-
 interface SymbolState {
   strategies: Strategy[];
-  atr: FasterATR;
+  atr: Atr;
   lastOpenTime: number;
 }
 
@@ -66,32 +54,70 @@ export class SignalPipeline {
   private readonly symbols = new Map<string, SymbolState>();
   private readonly cooldown: Cooldown;
   private readonly ticks = new TickInference();
+  private readonly fusion: Fusion;
+  private readonly decision: PipelineDecision;
 
   constructor(private readonly opts: SignalPipelineOptions) {
     this.cooldown = new Cooldown(opts.cooldownMs);
+    this.fusion = new Fusion(opts.consensus);
+    this.decision = new PipelineDecision(this.fusion);
     createStrategies(opts.strategies, opts.strategyParams); // fail fast on an unknown name
   }
 
+  /** One candle through the pipeline, as a self-contained result (the service's form). */
   process(candle: Candle): PipelineResult {
-    const state = this.stateFor(candle);
-    if (state === undefined) return { candle, votes: [], outcome: 'duplicate or out-of-order candle ignored' };
-    this.ticks.observe(candle.symbol, candle.open, candle.high, candle.low, candle.close);
-    const votes = state.strategies.map((s) => s.update(candle));
-    const atr = state.atr.add({ high: candle.high, low: candle.low, close: candle.close }) ?? undefined;
-    const tick = this.opts.tickSize?.(candle.symbol) ?? this.ticks.tick(candle.symbol);
-    const base = { candle, votes, atr, tick };
+    return this.decide(candle).toResult();
+  }
 
-    const fused = fuseVotes(votes, this.opts.consensus);
-    if (!fused.fired) return { ...base, outcome: fused.reason };
-    if (atr === undefined || tick === undefined) return { ...base, outcome: 'ATR warming up' };
+  /**
+   * The same decision without allocating: the returned object is reused and overwritten by the
+   * next call (the backtest's form). A signal, when one fires, is a fresh object.
+   */
+  decide(candle: Candle): PipelineDecision {
+    const d = this.decision;
+    const state = this.stateFor(candle);
+    d.reset(candle, state?.strategies);
+    if (state === undefined) return d;
+    this.ticks.observe(candle.symbol, candle.open, candle.high, candle.low, candle.close);
+    let buys = 0;
+    let sells = 0;
+    let buyConf = 0;
+    let sellConf = 0;
+    for (const s of state.strategies) {
+      s.next(candle);
+      if (s.direction === 'BUY') {
+        buys++;
+        buyConf += s.confidence;
+      } else if (s.direction === 'SELL') {
+        sells++;
+        sellConf += s.confidence;
+      }
+    }
+    const atrValue = state.atr.add(candle.high, candle.low, candle.close);
+    const atr = (d.atr = Number.isNaN(atrValue) ? undefined : atrValue);
+    const tick = (d.tick = this.opts.tickSize?.(candle.symbol) ?? this.ticks.tick(candle.symbol));
+
+    d.outcome = Outcome.NotFused;
+    if (!this.fusion.fuse(buys, sells, buyConf, sellConf, state.strategies.length)) return d;
+    d.outcome = Outcome.AtrWarmingUp;
+    if (atr === undefined || tick === undefined) return d;
     const t = candle.close_time + 1;
     const left = this.cooldown.remaining(candle.symbol, t);
-    if (left > 0) return { ...base, outcome: `cooldown ${Math.ceil(left / 1000)} s left` };
-    const { direction, agree, consensusConfidence, signalStrength } = fused.consensus;
+    if (left > 0) {
+      d.outcome = Outcome.Cooldown;
+      d.cooldownLeftMs = left;
+      return d;
+    }
+    const { direction, agree, consensusConfidence, signalStrength } = this.fusion;
     const lv = computeLevels(direction, candle.close, atr, tick, this.opts.risk);
-    if (!lv.ok) return { ...base, outcome: lv.reason };
+    if (!lv.ok) {
+      d.outcome = Outcome.NoLevels;
+      d.levelsReason = lv.reason;
+      return d;
+    }
     this.cooldown.mark(candle.symbol, t);
-    const signal: ProducedSignal = {
+    d.outcome = Outcome.Signal;
+    d.signal = {
       timestamp: this.opts.clock.nowTimestamp(),
       symbol: candle.symbol,
       direction,
@@ -106,7 +132,7 @@ export class SignalPipeline {
         consensus_confidence: consensusConfidence,
         strategies_agree: agree,
         risk_reward_ratio: lv.levels.riskReward,
-        votes,
+        votes: d.votes(),
         candle_time: new Date(candle.open_time).toISOString(),
         candle_close_time: new Date(t).toISOString(),
         atr: Number(atr.toPrecision(6)),
@@ -114,7 +140,7 @@ export class SignalPipeline {
         source: this.opts.source,
       },
     };
-    return { ...base, signal, outcome: 'signal' };
+    return d;
   }
 
   private stateFor(candle: Candle): SymbolState | undefined {
@@ -127,7 +153,7 @@ export class SignalPipeline {
     }
     const fresh: SymbolState = {
       strategies: createStrategies(this.opts.strategies, this.opts.strategyParams),
-      atr: new FasterATR(this.opts.risk.atrPeriod),
+      atr: new Atr(this.opts.risk.atrPeriod),
       lastOpenTime: candle.open_time,
     };
     this.symbols.set(candle.symbol, fresh);

@@ -28,6 +28,8 @@ export function roundToTick(price: number, tick: number, mode: 'down' | 'up' | '
   return Number((n * tick).toFixed(tickDecimals(tick)));
 }
 
+const decimals8 = (p: number): number => Math.min(decimalsOf(p), 8);
+
 const TICKS = Array.from({ length: 9 }, (_, d) => Number((10 ** -d).toFixed(d)));
 
 /**
@@ -45,12 +47,13 @@ export class TickInference {
    */
   constructor(private readonly sampleCandles = 1000) {}
 
-  observe(symbol: string, ...prices: number[]): void {
+  /** The prices of one candle (the OHLC are passed one by one, so observing allocates nothing). */
+  observe(symbol: string, open: number, high = open, low = open, close = open): void {
     const n = this.seen.get(symbol) ?? 0;
     if (n >= this.sampleCandles) return;
     this.seen.set(symbol, n + 1);
     let d = this.decimals.get(symbol) ?? 0;
-    for (const p of prices) d = Math.max(d, Math.min(decimalsOf(p), 8));
+    d = Math.max(d, decimals8(open), decimals8(high), decimals8(low), decimals8(close));
     this.decimals.set(symbol, d);
   }
 

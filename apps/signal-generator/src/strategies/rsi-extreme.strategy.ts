@@ -1,26 +1,35 @@
-import type { Candle, Vote } from '@app/contracts';
-import { FasterRSI } from 'trading-signals';
-import { abstain, fmt, Strategy, vote } from './strategy';
+import type { Candle } from '@app/contracts';
+import { Rsi } from '../indicators/rsi';
+import { fmt, Strategy } from './strategy';
 
 /** Mean reversion: RSI deep in oversold votes BUY, deep in overbought votes SELL. */
-export class RsiExtremeStrategy implements Strategy {
+export class RsiExtremeStrategy extends Strategy {
   readonly name = 'rsi_extreme';
-  private readonly rsi: FasterRSI;
+  private readonly rsi: Rsi;
+  private r = NaN;
 
   constructor(
     private readonly period = 14,
     private readonly oversold = 30,
     private readonly overbought = 70,
   ) {
-    this.rsi = new FasterRSI(period);
+    super();
+    this.rsi = new Rsi(period);
   }
 
-  update(c: Candle): Vote {
-    const r = this.rsi.add(c.close);
-    if (r === null) return abstain(this.name, 'warming up');
+  next(c: Candle): void {
+    const r = (this.r = this.rsi.add(c.close));
     // 50 at the threshold, 100 when 20 points beyond it.
-    if (r <= this.oversold) return vote(this.name, 'BUY', 50 + (this.oversold - r) * 2.5, `RSI(${this.period}) ${fmt(r, 1)} <= ${this.oversold}: oversold`);
-    if (r >= this.overbought) return vote(this.name, 'SELL', 50 + (r - this.overbought) * 2.5, `RSI(${this.period}) ${fmt(r, 1)} >= ${this.overbought}: overbought`);
-    return abstain(this.name, `RSI(${this.period}) ${fmt(r, 1)} is neutral`);
+    if (r <= this.oversold) this.voteFor('BUY', 50 + (this.oversold - r) * 2.5);
+    else if (r >= this.overbought) this.voteFor('SELL', 50 + (r - this.overbought) * 2.5);
+    else this.abstain(); // also while warming up (NaN compares false)
+  }
+
+  reason(): string {
+    const r = this.r;
+    if (Number.isNaN(r)) return 'warming up';
+    if (this.direction === 'BUY') return `RSI(${this.period}) ${fmt(r, 1)} <= ${this.oversold}: oversold`;
+    if (this.direction === 'SELL') return `RSI(${this.period}) ${fmt(r, 1)} >= ${this.overbought}: overbought`;
+    return `RSI(${this.period}) ${fmt(r, 1)} is neutral`;
   }
 }

@@ -1,12 +1,13 @@
-import type { Candle, Vote } from '@app/contracts';
-import { FasterStochasticOscillator } from 'trading-signals';
-import { abstain, fmt, Strategy, vote } from './strategy';
+import type { Candle } from '@app/contracts';
+import { Stochastic } from '../indicators/stochastic';
+import { fmt, Strategy } from './strategy';
 
 /** Reversal: %K crossing %D inside the oversold zone votes BUY, inside overbought votes SELL. */
-export class StochasticCrossStrategy implements Strategy {
+export class StochasticCrossStrategy extends Strategy {
   readonly name = 'stochastic_cross';
-  private readonly stoch: FasterStochasticOscillator;
-  private prevDiff: number | undefined;
+  private readonly stoch: Stochastic;
+  private prevDiff = NaN;
+  private warm = false;
 
   constructor(
     private readonly k = 14,
@@ -14,24 +15,30 @@ export class StochasticCrossStrategy implements Strategy {
     d = 3,
     private readonly zone = 20,
   ) {
-    this.stoch = new FasterStochasticOscillator(k, slowing, d);
+    super();
+    this.stoch = new Stochastic(k, slowing, d);
   }
 
-  update(c: Candle): Vote {
-    const r = this.stoch.add({ high: c.high, low: c.low, close: c.close });
-    if (r === null) return abstain(this.name, 'warming up');
-    const diff = r.stochK - r.stochD;
+  next(c: Candle): void {
+    this.warm = false;
+    if (!this.stoch.add(c.high, c.low, c.close)) return this.abstain();
+    const { stochK, stochD } = this.stoch;
+    const diff = stochK - stochD;
     const prev = this.prevDiff;
     this.prevDiff = diff;
-    if (prev === undefined) return abstain(this.name, 'warming up');
-    const level = `%K ${fmt(r.stochK, 1)} / %D ${fmt(r.stochD, 1)}`;
+    if (Number.isNaN(prev)) return this.abstain();
+    this.warm = true;
     // Deeper in the zone = more stretched: 60 at the zone edge, 100 at the extreme.
-    if (prev <= 0 && diff > 0 && r.stochD < this.zone) {
-      return vote(this.name, 'BUY', 60 + ((this.zone - r.stochD) / this.zone) * 40, `%K crossed above %D in oversold zone (${level})`);
-    }
-    if (prev >= 0 && diff < 0 && r.stochD > 100 - this.zone) {
-      return vote(this.name, 'SELL', 60 + ((r.stochD - (100 - this.zone)) / this.zone) * 40, `%K crossed below %D in overbought zone (${level})`);
-    }
-    return abstain(this.name, `no cross in a zone (${level}, k=${this.k})`);
+    if (prev <= 0 && diff > 0 && stochD < this.zone) this.voteFor('BUY', 60 + ((this.zone - stochD) / this.zone) * 40);
+    else if (prev >= 0 && diff < 0 && stochD > 100 - this.zone) this.voteFor('SELL', 60 + ((stochD - (100 - this.zone)) / this.zone) * 40);
+    else this.abstain();
+  }
+
+  reason(): string {
+    if (!this.warm) return 'warming up';
+    const level = `%K ${fmt(this.stoch.stochK, 1)} / %D ${fmt(this.stoch.stochD, 1)}`;
+    if (this.direction === 'BUY') return `%K crossed above %D in oversold zone (${level})`;
+    if (this.direction === 'SELL') return `%K crossed below %D in overbought zone (${level})`;
+    return `no cross in a zone (${level}, k=${this.k})`;
   }
 }

@@ -1,37 +1,50 @@
-import type { Candle, Vote } from '@app/contracts';
-import { FasterSMA } from 'trading-signals';
-import { abstain, fmt, Strategy, vote } from './strategy';
+import type { Candle } from '@app/contracts';
+import { RollingMoments } from '../indicators/rolling-moments';
+import { fmt, Strategy } from './strategy';
 
 /**
  * Order flow: a volume burst well above its average, taken in the direction of the aggressors.
  * The imbalance is the taker delta `(taker buy - taker sell) / volume` when the feed has it
  * (Binance klines do), otherwise the candle body relative to its range as a stand-in.
  */
-export class VolumeSpikeStrategy implements Strategy {
+export class VolumeSpikeStrategy extends Strategy {
   readonly name = 'volume_spike';
-  private readonly avg: FasterSMA;
+  private readonly avg: RollingMoments;
+  private ratio = NaN;
+  private imbalance = 0;
+  private taker = false;
 
   constructor(
     private readonly period = 20,
     private readonly spikeMult = 3,
     private readonly minImbalance = 0.3,
   ) {
-    this.avg = new FasterSMA(period);
+    super();
+    this.avg = new RollingMoments(period);
   }
 
-  update(c: Candle): Vote {
+  next(c: Candle): void {
     // Compare with the average of the candles BEFORE this one, then let this one in.
-    const before = this.avg.getResult();
+    const before = this.avg.full ? this.avg.mean : NaN;
     this.avg.add(c.volume);
-    if (before === null || before <= 0) return abstain(this.name, 'warming up');
-    const ratio = c.volume / before;
-    if (ratio < this.spikeMult) return abstain(this.name, `volume ${fmt(ratio)}x average`);
-    const taker = c.taker_buy_volume !== undefined && c.volume > 0;
+    this.ratio = NaN;
+    if (!(before > 0)) return this.abstain();
+    const ratio = (this.ratio = c.volume / before);
+    this.imbalance = NaN;
+    if (ratio < this.spikeMult) return this.abstain();
+    const taker = (this.taker = c.taker_buy_volume !== undefined && c.volume > 0);
     const range = c.high - c.low;
-    const imbalance = taker ? (2 * (c.taker_buy_volume as number) - c.volume) / c.volume : range > 0 ? (c.close - c.open) / range : 0;
-    const what = taker ? 'taker delta' : 'candle body';
-    if (Math.abs(imbalance) < this.minImbalance) return abstain(this.name, `volume ${fmt(ratio)}x average but ${what} ${fmt(imbalance)} is balanced`);
-    const confidence = 50 + Math.min(ratio - this.spikeMult, 5) * 6 + Math.abs(imbalance) * 20;
-    return vote(this.name, imbalance > 0 ? 'BUY' : 'SELL', confidence, `volume ${fmt(ratio)}x its ${this.period}-candle average, ${what} ${fmt(imbalance)}`);
+    const imbalance = (this.imbalance = taker ? (2 * (c.taker_buy_volume as number) - c.volume) / c.volume : range > 0 ? (c.close - c.open) / range : 0);
+    if (Math.abs(imbalance) < this.minImbalance) return this.abstain();
+    this.voteFor(imbalance > 0 ? 'BUY' : 'SELL', 50 + Math.min(ratio - this.spikeMult, 5) * 6 + Math.abs(imbalance) * 20);
+  }
+
+  reason(): string {
+    if (Number.isNaN(this.ratio)) return 'warming up';
+    const volume = `volume ${fmt(this.ratio)}x`;
+    if (Number.isNaN(this.imbalance)) return `${volume} average`;
+    const what = `${this.taker ? 'taker delta' : 'candle body'} ${fmt(this.imbalance)}`;
+    if (this.direction === 'NONE') return `${volume} average but ${what} is balanced`;
+    return `${volume} its ${this.period}-candle average, ${what}`;
   }
 }

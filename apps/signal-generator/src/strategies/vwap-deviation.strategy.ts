@@ -1,40 +1,52 @@
-import type { Candle, Vote } from '@app/contracts';
-import { FasterVWAP } from 'trading-signals';
-import { abstain, fmt, Strategy, vote } from './strategy';
+import type { Candle } from '@app/contracts';
+import { Vwap } from '../indicators/vwap';
+import { fmt, Strategy } from './strategy';
 
 const DAY_MS = 86_400_000;
 
 /**
  * Mean reversion to the session VWAP (UTC day, as on crypto venues): price stretched more than
- * `deviationPct` below it votes BUY, above it SELL. A fresh VWAP object per session keeps the
+ * `deviationPct` below it votes BUY, above it SELL. The VWAP restarts each session, keeping the
  * update O(1); the first `minCandles` of a session are ignored because an early VWAP is noise.
  */
-export class VwapDeviationStrategy implements Strategy {
+export class VwapDeviationStrategy extends Strategy {
   readonly name = 'vwap_deviation';
-  private vwap = new FasterVWAP();
+  private readonly vwap = new Vwap();
   private session = -1;
   private inSession = 0;
+  private devPct = NaN;
 
   constructor(
     private readonly deviationPct = 0.5,
     private readonly minCandles = 30,
-  ) {}
+  ) {
+    super();
+  }
 
-  update(c: Candle): Vote {
+  next(c: Candle): void {
     const day = Math.floor(c.open_time / DAY_MS);
     if (day !== this.session) {
       this.session = day;
-      this.vwap = new FasterVWAP();
+      this.vwap.reset();
       this.inSession = 0;
     }
     this.inSession++;
-    const v = this.vwap.add({ high: c.high, low: c.low, close: c.close, volume: c.volume }) ?? this.vwap.getResult();
-    if (v === null || this.inSession < this.minCandles) return abstain(this.name, 'session VWAP not settled yet');
-    const devPct = ((c.close - v) / v) * 100;
+    const v = this.vwap.add(c.high, c.low, c.close, c.volume);
+    this.devPct = NaN;
+    if (Number.isNaN(v) || this.inSession < this.minCandles) return this.abstain();
+    const devPct = (this.devPct = ((c.close - v) / v) * 100);
     const excess = (Math.abs(devPct) - this.deviationPct) / this.deviationPct;
     // 50 at the threshold, 100 at twice the threshold.
-    if (devPct <= -this.deviationPct) return vote(this.name, 'BUY', 50 + excess * 50, `close ${fmt(devPct)}% below session VWAP ${fmt(v)}`);
-    if (devPct >= this.deviationPct) return vote(this.name, 'SELL', 50 + excess * 50, `close ${fmt(devPct)}% above session VWAP ${fmt(v)}`);
-    return abstain(this.name, `close within ${this.deviationPct}% of VWAP (${fmt(devPct)}%)`);
+    if (devPct <= -this.deviationPct) this.voteFor('BUY', 50 + excess * 50);
+    else if (devPct >= this.deviationPct) this.voteFor('SELL', 50 + excess * 50);
+    else this.abstain();
+  }
+
+  reason(): string {
+    const devPct = this.devPct;
+    if (Number.isNaN(devPct)) return 'session VWAP not settled yet';
+    if (this.direction === 'BUY') return `close ${fmt(devPct)}% below session VWAP ${fmt(this.vwap.value)}`;
+    if (this.direction === 'SELL') return `close ${fmt(devPct)}% above session VWAP ${fmt(this.vwap.value)}`;
+    return `close within ${this.deviationPct}% of VWAP (${fmt(devPct)}%)`;
   }
 }
