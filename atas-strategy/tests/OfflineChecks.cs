@@ -30,6 +30,7 @@ namespace AtasSignalStrategy.Tests
             await Acks(t).ConfigureAwait(false);
             await Pipeline(t, workDir).ConfigureAwait(false);
             await SafetyChecks.RunAsync(t, workDir).ConfigureAwait(false);
+            StubChecks.Run(t);
         }
 
         private static SizingResult Size(decimal balance, decimal risk, decimal entry, decimal stop, decimal step, decimal min, decimal max,

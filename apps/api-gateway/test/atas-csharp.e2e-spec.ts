@@ -27,7 +27,7 @@ const ROOT = join(__dirname, '..', '..', '..');
 const BUILD_SCRIPT = join(ROOT, 'atas-strategy', 'ci', 'build.sh');
 const API_KEY = 'csharp-e2e-key-0123';
 /** Offline checks plus live ones; a lower count means checks silently stopped running. */
-const MIN_CHECKS = 75;
+const MIN_CHECKS = 77;
 /** Scenarios of the real strategy on the simulated ATAS runtime (atas-strategy/tests/Scenarios). */
 const MIN_SCENARIOS = 20;
 

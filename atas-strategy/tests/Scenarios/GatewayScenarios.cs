@@ -28,7 +28,7 @@ namespace AtasSignalStrategy.Tests
             {
                 using (var rig = new StrategyRig("SCSLOWUSDT", gateway, apiKey, control))
                 {
-                    rig.Proxy.AckDelay = TimeSpan.FromSeconds(6);
+                    rig.Proxy.AckDelay = TimeSpan.FromSeconds(8);
                     rig.Platform.Start();
                     var first = await rig.PublishAsync(100m, 98m, 104m, timeframe: "1m");
                     await rig.WaitFor(() => rig.SentFor(first, "tp").Count == 1, "the first signal's bracket");
