@@ -26,12 +26,16 @@ namespace AtasSignalStrategy.Tests
 
         public static async Task RunAsync(TestHarness t, string gateway, string apiKey, Control control)
         {
-            await t.CheckAsync("strategy on simulated ATAS: a close request (opposite signal) closes the position, the stop stays until it is flat", async () =>
+            await t.CheckAsync("strategy on simulated ATAS: an opposite signal does not reverse; its close request closes the position, the stop stays until it is flat", async () =>
             {
                 using (var rig = new StrategyRig("SCCLOSEUSDT", gateway, apiKey, control))
                 {
                     rig.Platform.Start();
                     var signal = await OpenAsync(rig);
+                    var opposite = await rig.PublishAsync(100m, 102m, 96m, direction: "SELL", timeframe: "5m");
+                    await rig.WaitFor(() => rig.Noticed(opposite.Id) && rig.Noticed("already open"), "the opposite signal skipped");
+                    TestHarness.Equal(0, rig.SentFor(opposite, "entry").Count, "entries for the opposite signal");
+                    // The position-closer answers an opposite signal with a close request for the open one.
                     await rig.PublishCloseAsync(signal, "opposite_signal");
                     await rig.WaitFor(() => rig.Platform.AccountPosition == 0 && rig.Platform.Working().Count == 0, "flat, nothing working");
                     TestHarness.Equal(1, rig.Closes().Count, "close orders");
