@@ -14,6 +14,10 @@ describe('gateway config', () => {
       SSE_HEARTBEAT_MS: 15_000,
       SSE_MAX_BUFFER_BYTES: 1024 * 1024,
       LOG_LEVEL: 'info',
+      // /api/performance's net figures: Binance USDT-M VIP 0 taker and maker fees, one tick of slippage
+      TAKER_FEE_BPS: 5,
+      MAKER_FEE_BPS: 2,
+      SLIPPAGE_TICKS: 1,
     });
   });
 

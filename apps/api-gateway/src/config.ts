@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, parseEnv, registerSecret } from '@app/observability';
 import { redisEnvSchema, registerRedisSecrets } from '@app/redis-streams';
+import { costsEnvShape } from '@app/trading';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -25,6 +26,8 @@ export const gatewayEnvSchema = redisEnvSchema.extend({
   /** An SSE client whose unsent output exceeds this is dropped; it resumes with Last-Event-ID. */
   SSE_MAX_BUFFER_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Fees and slippage behind /api/performance's `net_*` figures; set them as the position-closer's. */
+  ...costsEnvShape,
 });
 
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;

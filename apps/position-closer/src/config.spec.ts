@@ -12,6 +12,12 @@ describe('position-closer config', () => {
     expect(c.maxHoldMs).toBe(600);
   });
 
+  it('prices costs at Binance USDT-M VIP 0 by default, and from TAKER_FEE_BPS, MAKER_FEE_BPS, SLIPPAGE_TICKS', () => {
+    expect(loadConfig({}).costs).toEqual({ takerFeeBps: 5, makerFeeBps: 2, slippageTicks: 1 });
+    expect(loadConfig({ TAKER_FEE_BPS: '4.5', MAKER_FEE_BPS: '0', SLIPPAGE_TICKS: '2' }).costs).toEqual({ takerFeeBps: 4.5, makerFeeBps: 0, slippageTicks: 2 });
+    expect(() => loadConfig({ TAKER_FEE_BPS: '-1' })).toThrow(/TAKER_FEE_BPS/);
+  });
+
   it('names the bad variable', () => {
     expect(() => loadConfig({ RISK_PCT: '2' })).toThrow(/ACCOUNT_BALANCE is required when RISK_PCT is set/);
     expect(() => loadConfig({ MAX_HOLD_MINUTES: '-5' })).toThrow(/MAX_HOLD_MINUTES/);

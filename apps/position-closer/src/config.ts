@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ConfigError, parseEnv } from '@app/observability';
 import { redisEnvSchema, registerRedisSecrets } from '@app/redis-streams';
+import { costModelFromEnv, costsEnvShape, type CostModel } from '@app/trading';
 import type { PositionSizing } from './positions/position-sizing';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -34,6 +35,8 @@ export const closerEnvSchema = redisEnvSchema
     /** How often BullMQ workers look for jobs a dead replica left active. */
     STALLED_INTERVAL_MS: int(100, 600_000).default(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Fees and slippage priced into each `closed` event's net fields (TAKER_FEE_BPS, MAKER_FEE_BPS, SLIPPAGE_TICKS). */
+    ...costsEnvShape,
   })
   .superRefine((env, ctx) => {
     if (env.RISK_PCT !== undefined && env.ACCOUNT_BALANCE === undefined) {
@@ -46,6 +49,7 @@ export type CloserEnv = z.infer<typeof closerEnvSchema>;
 export interface CloserConfig extends CloserEnv {
   sizing: PositionSizing;
   maxHoldMs: number;
+  costs: CostModel;
 }
 
 export { ConfigError };
@@ -58,5 +62,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     e.RISK_PCT !== undefined && e.ACCOUNT_BALANCE !== undefined
       ? { kind: 'risk', riskPct: e.RISK_PCT, accountBalance: e.ACCOUNT_BALANCE }
       : { kind: 'notional', notional: e.POSITION_NOTIONAL };
-  return { ...e, sizing, maxHoldMs: Math.round(e.MAX_HOLD_MINUTES * 60_000) };
+  return { ...e, sizing, maxHoldMs: Math.round(e.MAX_HOLD_MINUTES * 60_000), costs: costModelFromEnv(e) };
 }

@@ -29,6 +29,8 @@ const PositionBase = z.object({
    * that open after it can touch its stop or target.
    */
   market_time_ms: z.number().int().nonnegative().optional(),
+  /** The symbol's price tick from the signal (`metadata.tick_size`): prices slippage in ticks. */
+  tick_size: z.number().positive().optional(),
 });
 
 export const PositionOpenedEventSchema = PositionBase.extend({ type: z.literal('opened') });
@@ -45,6 +47,16 @@ export const PositionClosedEventSchema = PositionBase.extend({
   /** Profit in units of the initial risk |entry − stop|. */
   r_multiple: z.number(),
   hold_seconds: z.number().nonnegative(),
+  // After costs (fees and slippage, see libs/trading costs.ts); absent on events closed before
+  // costs were recorded.
+  /** R after fees and slippage, in units of the same planned risk |entry − stop|. */
+  net_r_multiple: z.number().optional(),
+  /** pnl_pct after fees and slippage. */
+  net_pnl_pct: z.number().optional(),
+  /** Entry and exit fees for `quantity`, in quote currency. */
+  fees_quote: z.number().nonnegative().optional(),
+  /** Price lost to slippage on entry and exit for `quantity`, in quote currency. */
+  slippage_quote: z.number().nonnegative().optional(),
 });
 
 export const PositionEventSchema = z.discriminatedUnion('type', [PositionOpenedEventSchema, PositionClosedEventSchema]);

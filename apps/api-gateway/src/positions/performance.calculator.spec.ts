@@ -1,5 +1,11 @@
 import type { PositionClosedEvent } from '@app/contracts';
-import { performanceReport, statsOf } from './performance.calculator';
+import { NO_COSTS, type CostModel } from '@app/trading';
+import { performanceReport as report, statsOf as stats0 } from './performance.calculator';
+
+// Without costs the net figures equal the gross ones: the hand-checked gross cases below hold
+// them to that; the costs case at the end checks the net arithmetic.
+const performanceReport = (closed: PositionClosedEvent[], costs: CostModel = NO_COSTS) => report(closed, costs);
+const statsOf = (closed: PositionClosedEvent[]) => stats0(closed, NO_COSTS);
 
 /**
  * Five closed positions, 1000 USDT each (quantity = 1000 / entry), with the numbers worked by
@@ -37,6 +43,7 @@ describe('performance calculator (hand-checked fixture)', () => {
       net_pnl: 85,
       average_pnl_pct: 1.7,
       average_hold_seconds: 1320,
+      ...sameNet(40, 3.8333, 0.7, 3.5, 85),
     });
   });
 
@@ -69,6 +76,33 @@ describe('performance calculator (hand-checked fixture)', () => {
     expect(by_strategy.macd).toEqual(stats(2, 1, 1, 50, 7.5, 1.25, 2.5, 65, 3.25, 1050));
   });
 
+  it('after costs: taker 10 bps both sides (every fixture exit is manual, a market order), no tick so no slippage', () => {
+    // fee per unit = (entry + exit) × 0.001; net R = (move − fee) / risk; net pnl = quantity × (move − fee)
+    //  #1  0.204 × 10 = 2.04     37.96    (4 − 0.204) / 2 = 1.898
+    //  #2  0.404 × 5 = 2.02     −22.02    (−4 − 0.404) / 4 = −1.101
+    //  #3  0.0995 × 20 = 1.99   −11.99    (−0.5 − 0.0995) / 1 = −0.5995
+    //  #4  0.077 × 25 = 1.925    73.075   (3 − 0.077) / 1 = 2.923
+    //  #5  0.16 × 12.5 = 2       −2       −0.16 / 2 = −0.08   (break-even gross, a loss net)
+    // net wins #1 #4: 40 %; PF 111.035 / 36.01 = 3.0834; R 3.0405 / 5 = 0.6081; after costs 85 − 9.975 = 75.025
+    const costs: CostModel = { takerFeeBps: 10, makerFeeBps: 0, slippageTicks: 0 };
+    const r = performanceReport(FIXTURE, costs);
+    expect(r.costs).toEqual({ taker_fee_bps: 10, maker_fee_bps: 0, slippage_ticks: 0 });
+    expect(r.overall).toMatchObject({ profit_factor: 3.8333, average_r: 0.7, net_pnl: 85 }); // gross unchanged
+    expect(r.overall).toMatchObject({
+      net_win_rate: 40,
+      net_profit_factor: 3.0834,
+      net_average_r: 0.6081,
+      net_total_r: 3.0405,
+      pnl_after_costs: 75.025,
+      fees_quote: 9.975,
+      slippage_quote: 0,
+    });
+    // with the tick known, a tick of slippage per side: #1 at tick 0.5 loses 2 × 0.5 × 10 units = 10 more
+    const ticked = performanceReport([{ ...FIXTURE[0], tick_size: 0.5 }], { ...costs, slippageTicks: 1 }).overall;
+    expect(ticked.slippage_quote).toBe(10);
+    expect(ticked.pnl_after_costs).toBeCloseTo(40 - 10 - 10 * (100.5 + 103.5) * 0.001, 4);
+  });
+
   it('no losses: profit factor null; nothing closed: zeros', () => {
     expect(statsOf([FIXTURE[0]]).profit_factor).toBeNull();
     expect(statsOf([])).toEqual(stats(0, 0, 0, 0, null, 0, 0, 0, 0, 0));
@@ -87,7 +121,12 @@ function stats(
   average_pnl_pct: number,
   average_hold_seconds: number,
 ) {
-  return { trades, wins, losses, win_rate, profit_factor, average_r, total_r, net_pnl, average_pnl_pct, average_hold_seconds };
+  return { trades, wins, losses, win_rate, profit_factor, average_r, total_r, net_pnl, average_pnl_pct, average_hold_seconds, ...sameNet(win_rate, profit_factor, average_r, total_r, net_pnl) };
+}
+
+/** The net fields when there are no costs: the gross figures again. */
+function sameNet(win_rate: number, profit_factor: number | null, average_r: number, total_r: number, net_pnl: number) {
+  return { net_win_rate: win_rate, net_profit_factor: profit_factor, net_average_r: average_r, net_total_r: total_r, pnl_after_costs: net_pnl, fees_quote: 0, slippage_quote: 0 };
 }
 
 function closed(

@@ -1,4 +1,5 @@
 import type { PositionClosedEvent, PositionOpenedEvent } from '@app/contracts';
+import { DEFAULT_COSTS } from '@app/trading';
 import { PositionProjection } from './position-projection';
 
 const opened = (id: string, symbol: string, at: string): PositionOpenedEvent => ({
@@ -32,7 +33,7 @@ const closed = (o: PositionOpenedEvent, at: string, exit: number): PositionClose
 
 describe('PositionProjection', () => {
   it('lists open positions newest first and moves a closed one to the history', () => {
-    const p = new PositionProjection();
+    const p = new PositionProjection(DEFAULT_COSTS);
     const a = opened('1-0', 'BTCUSDT', '2025-05-06T12:00:00Z');
     const b = opened('2-0', 'ETHUSDT', '2025-05-06T12:05:00Z');
     p.apply(a);
@@ -46,7 +47,7 @@ describe('PositionProjection', () => {
   });
 
   it('is idempotent where the rebuild overlaps the stream: a late opened never reopens', () => {
-    const p = new PositionProjection();
+    const p = new PositionProjection(DEFAULT_COSTS);
     const a = opened('1-0', 'BTCUSDT', '2025-05-06T12:00:00Z');
     expect(p.apply(closed(a, '2025-05-06T12:10:00Z', 98))).toBe(true); // from the state hash
     expect(p.apply(a)).toBe(false); // the stream replays its opened event
@@ -56,7 +57,7 @@ describe('PositionProjection', () => {
   });
 
   it('recomputes performance after a close', () => {
-    const p = new PositionProjection();
+    const p = new PositionProjection(DEFAULT_COSTS);
     const a = opened('1-0', 'BTCUSDT', '2025-05-06T12:00:00Z');
     const b = opened('2-0', 'BTCUSDT', '2025-05-06T12:20:00Z');
     p.apply(closed(a, '2025-05-06T12:10:00Z', 104));

@@ -1,5 +1,6 @@
 import type { PositionClosedEvent, PositionEvent, PositionOpenedEvent } from '@app/contracts';
 import { compareStreamIds } from '@app/redis-streams';
+import type { CostModel } from '@app/trading';
 import { performanceReport, type PerformanceReport } from './performance.calculator';
 
 /**
@@ -11,6 +12,9 @@ export class PositionProjection {
   private readonly open = new Map<string, PositionOpenedEvent>();
   private readonly closed = new Map<string, PositionClosedEvent>();
   private report: PerformanceReport | undefined;
+
+  /** @param costs fees and slippage behind the report's `net_*` figures. */
+  constructor(private readonly costs: CostModel) {}
 
   /** True when the event changed the projection. */
   apply(event: PositionEvent): boolean {
@@ -43,7 +47,7 @@ export class PositionProjection {
 
   /** Cached until the next close. Summed in id order, so every replica prints the same digits. */
   performance(): PerformanceReport {
-    this.report ??= performanceReport([...this.closed.values()].sort((a, b) => compareStreamIds(a.position_id, b.position_id)));
+    this.report ??= performanceReport([...this.closed.values()].sort((a, b) => compareStreamIds(a.position_id, b.position_id)), this.costs);
     return this.report;
   }
 

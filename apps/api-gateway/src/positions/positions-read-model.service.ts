@@ -1,13 +1,20 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { costModelFromEnv } from '@app/trading';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../tokens';
 import { CloseRequestLog } from './close-request-log';
 import { PositionProjection } from './position-projection';
 
 /** This replica's in-memory view of positions and close requests, served by the controllers. */
 @Injectable()
 export class PositionsReadModel {
-  readonly positions = new PositionProjection();
+  readonly positions: PositionProjection;
   readonly closeRequests = new CloseRequestLog();
   private loaded = false;
+
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
+    this.positions = new PositionProjection(costModelFromEnv(config));
+  }
 
   get ready(): boolean {
     return this.loaded;

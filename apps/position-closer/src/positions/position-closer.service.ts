@@ -2,9 +2,10 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { EARLY_EXIT_REASONS, type CloseReason, type PositionClosedEvent } from '@app/contracts';
 import { getLogger } from '@app/observability';
 import { MaxHoldScheduler } from '../max-hold/max-hold.scheduler';
-import { CLOCK, type Clock } from '../tokens';
+import type { CloserConfig } from '../config';
+import { CLOCK, CLOSER_CONFIG, type Clock } from '../tokens';
 import { closePosition, closeRequestFor, type OpenPosition } from './position';
-import { positionsClosed, positionsOpened, realisedR } from './position.metrics';
+import { positionsClosed, positionsOpened, realisedNetR, realisedR } from './position.metrics';
 import { PositionStore, type OpenOutcome } from './position.store';
 
 /** Opens and closes positions: the one place that turns a decision into state, events and metrics. */
@@ -16,6 +17,7 @@ export class PositionCloser implements OnModuleInit {
     private readonly store: PositionStore,
     private readonly maxHold: MaxHoldScheduler,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CLOSER_CONFIG) private readonly config: CloserConfig,
   ) {}
 
   /** Before any consumer starts (they start on application bootstrap). */
@@ -46,13 +48,14 @@ export class PositionCloser implements OnModuleInit {
    * returns the `closed` event when this call closed it, else null.
    */
   async close(position: OpenPosition, reason: CloseReason, exitPrice: number): Promise<PositionClosedEvent | null> {
-    const closed = closePosition(position, reason, exitPrice, this.clock.now());
+    const closed = closePosition(position, reason, exitPrice, this.clock.now(), this.config.costs);
     const request = EARLY_EXIT_REASONS.includes(reason) ? closeRequestFor(closed) : null;
     if (!(await this.store.close(closed, request))) return null;
     positionsClosed.inc({ reason });
     realisedR.observe({ reason }, closed.r_multiple);
+    realisedNetR.observe({ reason }, closed.net_r_multiple ?? closed.r_multiple);
     this.log.info(
-      { position_id: closed.position_id, symbol: closed.symbol, reason, exit: exitPrice, pnl_pct: closed.pnl_pct, r: closed.r_multiple },
+      { position_id: closed.position_id, symbol: closed.symbol, reason, exit: exitPrice, pnl_pct: closed.pnl_pct, r: closed.r_multiple, net_r: closed.net_r_multiple },
       'position closed',
     );
     if (reason !== 'max_hold') await this.maxHold.cancel(closed.position_id);

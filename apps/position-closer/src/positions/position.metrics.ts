@@ -18,6 +18,13 @@ export const realisedR = histogram({
   buckets: [-3, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3, 5],
 });
 
+export const realisedNetR = histogram({
+  name: 'position_realised_net_r',
+  help: 'Realised R multiple of closed positions after fees and slippage (TAKER_FEE_BPS, MAKER_FEE_BPS, SLIPPAGE_TICKS)',
+  labelNames: ['reason'] as const,
+  buckets: [-3, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3, 5],
+});
+
 export const signalsIgnored = counter({
   name: 'positions_signals_ignored_total',
   help: 'Signals that opened no position: same_direction (one already open) or stale (older than the open one)',

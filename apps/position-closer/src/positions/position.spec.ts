@@ -1,4 +1,5 @@
 import type { Candle, NewSignal } from '@app/contracts';
+import { DEFAULT_COSTS } from '@app/trading';
 import { closePosition, closeRequestFor, evaluateCandle, openPosition, type OpenPosition } from './position';
 import { positionQuantity } from './position-sizing';
 
@@ -21,6 +22,7 @@ function signal(over: Partial<NewSignal> = {}): NewSignal {
       strategies_agree: 2,
       risk_reward_ratio: 2,
       candle_time: new Date(T0).toISOString(),
+      tick_size: 0.01,
       votes: [
         { strategy: 'ema_cross', direction: 'BUY', confidence: 80, reason: 'x' },
         { strategy: 'rsi', direction: 'SELL', confidence: 60, reason: 'y' },
@@ -56,6 +58,7 @@ describe('openPosition', () => {
       opened_at: '2025-05-06T12:01:00.000Z',
       strategies: ['ema_cross', 'macd'], // rsi voted SELL
       market_time_ms: T0,
+      tick_size: 0.01, // metadata.tick_size: prices the slippage
     });
   });
 
@@ -103,7 +106,7 @@ describe('closePosition', () => {
 
   it('BUY at target: +4 % move, ×10 leverage = +40 %, +2 R', () => {
     // (104 − 100) / 100 = 4 %; risk |100 − 98| = 2, so 4 / 2 = 2 R
-    expect(closePosition(buy(), 'take_profit', 104, later)).toMatchObject({
+    expect(closePosition(buy(), 'take_profit', 104, later, DEFAULT_COSTS)).toMatchObject({
       type: 'closed',
       reason: 'take_profit',
       exit_price: 104,
@@ -116,18 +119,35 @@ describe('closePosition', () => {
   });
 
   it('BUY at stop is −1 R, −2 %, −20 % leveraged', () => {
-    expect(closePosition(buy(), 'stop_loss', 98, later)).toMatchObject({ pnl_pct: -2, pnl_leveraged_pct: -20, r_multiple: -1 });
+    expect(closePosition(buy(), 'stop_loss', 98, later, DEFAULT_COSTS)).toMatchObject({ pnl_pct: -2, pnl_leveraged_pct: -20, r_multiple: -1 });
   });
 
   it('SELL: profit is positive when the price falls', () => {
     // (200 − 190) / 200 = 5 %, ×5 = 25 %; risk 4, so 10 / 4 = 2.5 R
-    expect(closePosition(sell(), 'take_profit', 190, later)).toMatchObject({ pnl_pct: 5, pnl_leveraged_pct: 25, r_multiple: 2.5 });
+    expect(closePosition(sell(), 'take_profit', 190, later, DEFAULT_COSTS)).toMatchObject({ pnl_pct: 5, pnl_leveraged_pct: 25, r_multiple: 2.5 });
     // exit above entry on a SELL: (200 − 201) / 200 = −0.5 %, −1 / 4 = −0.25 R
-    expect(closePosition(sell(), 'manual', 201, later)).toMatchObject({ pnl_pct: -0.5, pnl_leveraged_pct: -2.5, r_multiple: -0.25 });
+    expect(closePosition(sell(), 'manual', 201, later, DEFAULT_COSTS)).toMatchObject({ pnl_pct: -0.5, pnl_leveraged_pct: -2.5, r_multiple: -0.25 });
+  });
+
+  it('adds the result after costs beside the gross one: fees and slippage for the quantity', () => {
+    // Defaults (taker 5 bps, maker 2 bps, 1 tick = 0.01). Target: fills 100.01 (market) and 104
+    // (limit); fees per unit (100.01 × 5 + 104 × 2) / 10^4 = 0.070805, × 10 units = 0.70805;
+    // net per unit 104 − 100.01 − 0.070805 = 3.919195 → 1.9595975 R, 3.919195 %
+    const tp = closePosition(buy(), 'take_profit', 104, later, DEFAULT_COSTS);
+    expect(tp.net_r_multiple).toBeCloseTo(1.9595975, 5); // stored to 6 decimals
+    expect(tp).toMatchObject({
+      r_multiple: 2,
+      pnl_pct: 4,
+      net_pnl_pct: 3.919195,
+      fees_quote: 0.70805,
+      slippage_quote: 0.1,
+    });
+    // Stop: both sides taker with a tick of slippage: (−2.02 − 0.099) / 2 = −1.0595 R
+    expect(closePosition(buy(), 'stop_loss', 98, later, DEFAULT_COSTS)).toMatchObject({ r_multiple: -1, net_r_multiple: -1.0595, fees_quote: 0.99, slippage_quote: 0.2 });
   });
 
   it('makes a close request naming the position, symbol, side and reason', () => {
-    const closed = closePosition(sell(), 'opposite_signal', 195, later);
+    const closed = closePosition(sell(), 'opposite_signal', 195, later, DEFAULT_COSTS);
     expect(closeRequestFor(closed)).toEqual({
       position_id: '1700000000001-0',
       signal_id: '1700000000001-0',

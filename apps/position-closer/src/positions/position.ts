@@ -7,15 +7,13 @@ import {
   type PositionClosedEvent,
   type PositionOpenedEvent,
 } from '@app/contracts';
+import { exitOnCandle, tradeResult, type CostModel, type ExitDecision } from '@app/trading';
 import { positionQuantity, type PositionSizing } from './position-sizing';
 
 /** A position as tracked: the `opened` event (its id is the id of the signal that opened it). */
 export type OpenPosition = PositionOpenedEvent;
 
-export interface ExitDecision {
-  reason: Extract<CloseReason, 'take_profit' | 'stop_loss'>;
-  price: number;
-}
+export type { ExitDecision };
 
 /**
  * The position a signal opens. `fallbackMarketTimeMs` stands in when the signal carries no
@@ -45,7 +43,14 @@ export function openPosition(
     opened_at: now.toISOString(),
     strategies: agreeingStrategies(signal),
     market_time_ms: signalMarketTime(signal) ?? Math.max(0, Math.trunc(fallbackMarketTimeMs)),
+    ...tickOf(signal),
   };
+}
+
+/** The signal's `metadata.tick_size` when it is a usable tick (the generator always sends one). */
+function tickOf(signal: NewSignal): { tick_size?: number } {
+  const t = signal.metadata.tick_size;
+  return typeof t === 'number' && Number.isFinite(t) && t > 0 ? { tick_size: t } : {};
 }
 
 /** The signal candle's open time (`metadata.candle_time`), when the signal carries a valid one. */
@@ -61,42 +66,27 @@ export function agreeingStrategies(signal: NewSignal): string[] {
 }
 
 /**
- * Whether a candle closes the position at its stop or target. Only candles opening after the
- * position's market time count (the signal's own candle moved before the entry existed).
- *
- * When one candle spans both levels its path inside the bar is unknown: the stop is assumed hit
- * first, the conservative reading. A stop gapped through fills at the candle's open (a stop order
- * becomes a market order); a target fills at its limit price.
+ * Whether a candle of the position's symbol closes it at its stop or target: the shared exit
+ * rule (`exitOnCandle` in @app/trading, also the backtest's), from the position's market time.
  */
 export function evaluateCandle(position: OpenPosition, candle: Candle): ExitDecision | null {
   if (candle.symbol !== position.symbol) return null;
-  if (candle.open_time <= (position.market_time_ms ?? -1)) return null;
-  const { stop_loss: sl, take_profit: tp } = position;
-  if (position.direction === 'BUY') {
-    if (candle.low <= sl) return { reason: 'stop_loss', price: Math.min(sl, candle.open) };
-    if (candle.high >= tp) return { reason: 'take_profit', price: tp };
-  } else {
-    if (candle.high >= sl) return { reason: 'stop_loss', price: Math.max(sl, candle.open) };
-    if (candle.low <= tp) return { reason: 'take_profit', price: tp };
-  }
-  return null;
+  return exitOnCandle(
+    { direction: position.direction, stopLoss: position.stop_loss, takeProfit: position.take_profit, marketTimeMs: position.market_time_ms ?? -1 },
+    candle,
+  );
 }
 
-/** Price move in percent of entry, signed so that a profit is positive. */
-export function pnlPct(position: Pick<OpenPosition, 'direction' | 'entry_price'>, exitPrice: number): number {
-  const move = position.direction === 'BUY' ? exitPrice - position.entry_price : position.entry_price - exitPrice;
-  return (move / position.entry_price) * 100;
-}
-
-/** Profit in units of the initial risk |entry − stop|: a full stop is −1 R. */
-export function rMultiple(position: Pick<OpenPosition, 'direction' | 'entry_price' | 'stop_loss'>, exitPrice: number): number {
-  const move = position.direction === 'BUY' ? exitPrice - position.entry_price : position.entry_price - exitPrice;
-  return move / Math.abs(position.entry_price - position.stop_loss);
-}
-
-/** The `closed` event: exit maths on the position, hold time from `opened_at` to `now`. */
-export function closePosition(position: OpenPosition, reason: CloseReason, exitPrice: number, now: Date): PositionClosedEvent {
-  const pct = pnlPct(position, exitPrice);
+/**
+ * The `closed` event: the result before costs (`pnl_pct`, `r_multiple`) and after them
+ * (`net_*`, `fees_quote`, `slippage_quote`), hold time from `opened_at` to `now`.
+ */
+export function closePosition(position: OpenPosition, reason: CloseReason, exitPrice: number, now: Date, costs: CostModel): PositionClosedEvent {
+  const r = tradeResult(
+    { direction: position.direction, entry: position.entry_price, stopLoss: position.stop_loss, reason, exitPrice, tick: position.tick_size },
+    costs,
+  );
+  const pct = r.grossPnlPct;
   const held = (now.getTime() - Date.parse(position.opened_at)) / 1000;
   return {
     ...position,
@@ -106,8 +96,12 @@ export function closePosition(position: OpenPosition, reason: CloseReason, exitP
     closed_at: now.toISOString(),
     pnl_pct: round(pct, 6),
     pnl_leveraged_pct: round(pct * position.leverage, 6),
-    r_multiple: round(rMultiple(position, exitPrice), 6),
+    r_multiple: round(r.grossR, 6),
     hold_seconds: Math.max(0, round(held, 3)),
+    net_r_multiple: round(r.netR, 6),
+    net_pnl_pct: round(r.netPnlPct, 6),
+    fees_quote: round(r.feesPerUnit * position.quantity, 8),
+    slippage_quote: Math.max(0, round(r.slippagePerUnit * position.quantity, 8)),
   };
 }
 

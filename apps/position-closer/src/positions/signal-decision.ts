@@ -1,5 +1,6 @@
 import type { Direction } from '@app/contracts';
 import { compareStreamIds } from '@app/redis-streams';
+import { signalAction } from '@app/trading';
 
 /** What a signal does to its symbol, given the position open there (if any). */
 export type SignalDecision =
@@ -30,6 +31,6 @@ export function decideOnSignal(signalId: string, direction: Direction, open: Ope
   if (!open) return { action: 'open' };
   if (open.position_id === signalId) return { action: 'duplicate' };
   if (compareStreamIds(signalId, open.position_id) < 0) return { action: 'ignore', reason: 'stale' };
-  if (open.direction === direction) return { action: 'ignore', reason: 'same_direction' };
-  return { action: 'reverse', closeId: open.position_id };
+  // The trading rule itself (one position per symbol) is shared with the backtest.
+  return signalAction(open.direction, direction) === 'ignore' ? { action: 'ignore', reason: 'same_direction' } : { action: 'reverse', closeId: open.position_id };
 }

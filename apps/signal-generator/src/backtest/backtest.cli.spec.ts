@@ -29,6 +29,22 @@ describe('backtest CLI', () => {
     expect(s.stdout).toContain('bad rows skipped: 1');
   });
 
+  it('prints net of costs beside gross; zero costs make them equal; a bad cost flag is named', () => {
+    const row = (out: string) => out.split('\n').find((l) => l.startsWith('| fused'))!.split('|').slice(1).map((c) => c.trim());
+    const withCosts = cli(['--fee-bps', '5', '--maker-fee-bps', '2', '--slippage-ticks', '1', ...SAMPLE_FILES]);
+    expect(withCosts.stdout).toContain('costs: taker 5 bps (market entry, stop and early exits), maker 2 bps (take-profit limit), slippage 1 tick(s)');
+    // columns: source, signals, ignored, closed, open, win rate net, gross, avg R net, gross, total R net, gross, PF net, gross, ...
+    const [, , , , , , , avgNet, avgGross, , , pfNet, pfGross] = row(withCosts.stdout);
+    expect(Number(avgNet)).toBeLessThan(Number(avgGross));
+    expect(Number(pfNet)).toBeLessThan(Number(pfGross));
+    const free = row(cli(['--fee-bps', '0', '--maker-fee-bps', '0', '--slippage-ticks', '0', ...SAMPLE_FILES]).stdout);
+    expect([free[7], free[11]]).toEqual([free[8], free[12]]);
+    expect(free[8]).toBe(avgGross); // gross does not depend on the costs
+    const bad = cli(['--slippage-ticks=-1', SAMPLE_FILES[0]]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe("backtest: --slippage-ticks: '-1' is not a number >= 0\n");
+  });
+
   it('names a bad setting', () => {
     const r = spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/signal-generator/src/backtest/backtest.cli.ts', SAMPLE_FILES[0]], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, MIN_RR: 'lots' } });
     expect(r.status).toBe(1);

@@ -2,18 +2,34 @@ import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { MicrosClock } from '@app/contracts';
+import { DEFAULT_COSTS, type CostModel } from '@app/trading';
 import { ConfigError, loadConfig } from '../config';
 import { describeKlineFile } from '../market-data/replay/kline-file';
 import { ReplaySource } from '../market-data/replay/replay.source';
-import { runBacktest } from './backtest.runner';
+import { DEFAULT_MAX_HOLD_MS, runBacktest } from './backtest.runner';
 import { formatReport } from './backtest-report';
 
-const USAGE = `usage: npm run backtest -- [--skip-bad-rows] [--symbol SYM] [--timeframe 1m] <file.csv>...
+const USAGE = `usage: npm run backtest -- [--skip-bad-rows] [--symbol SYM] [--timeframe 1m]
+         [--fee-bps ${DEFAULT_COSTS.takerFeeBps}] [--maker-fee-bps ${DEFAULT_COSTS.makerFeeBps}] [--slippage-ticks ${DEFAULT_COSTS.slippageTicks}] [--max-hold-minutes ${DEFAULT_MAX_HOLD_MS / 60_000}] <file.csv>...
 
 Replays kline CSV files (6-column or Binance 12-column) through the signal-generator's pipeline at
-max speed and prints, per strategy and for the fused signal, signals, win rate, average R, profit
-factor and max drawdown in R. Strategy, fusion and risk settings come from the same environment
-variables as the service (MIN_STRATEGIES_AGREE, MIN_CONFIDENCE, MIN_RR, ...).`;
+max speed, trades the signals as the position-closer does, and prints per strategy and for the
+fused signal: signals, win rate, average and total R, profit factor and max drawdown in R, each
+after costs beside gross. Strategy, fusion and risk settings come from the same environment
+variables as the service (MIN_STRATEGIES_AGREE, MIN_CONFIDENCE, MIN_RR, ...).
+
+  --fee-bps           taker fee per side in basis points (market entry, stop, early exits); default ${DEFAULT_COSTS.takerFeeBps} = Binance USDT-M 0.05 %
+  --maker-fee-bps     maker fee of the take-profit limit order; default ${DEFAULT_COSTS.makerFeeBps} = 0.02 %
+  --slippage-ticks    ticks lost on each market or stop fill; default ${DEFAULT_COSTS.slippageTicks}
+  --max-hold-minutes  close a trade still open this long at the candle's close, as the closer's MAX_HOLD_MINUTES; default ${DEFAULT_MAX_HOLD_MS / 60_000}`;
+
+/** A non-negative number flag, or a message naming it. */
+function numberFlag(name: string, raw: string | undefined, fallback: number, min = 0): number {
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v) || v < min) throw new Error(`--${name}: '${raw}' is not a number >= ${min}`);
+  return v;
+}
 
 /** Counts lines fast (bytes, no parsing) to size the progress bar. */
 async function countLines(path: string): Promise<number> {
@@ -32,6 +48,10 @@ async function main(argv: string[]): Promise<number> {
       'skip-bad-rows': { type: 'boolean', default: false },
       symbol: { type: 'string' },
       timeframe: { type: 'string' },
+      'fee-bps': { type: 'string' },
+      'maker-fee-bps': { type: 'string' },
+      'slippage-ticks': { type: 'string' },
+      'max-hold-minutes': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -39,6 +59,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
+  const costs: CostModel = {
+    takerFeeBps: numberFlag('fee-bps', values['fee-bps'], DEFAULT_COSTS.takerFeeBps),
+    makerFeeBps: numberFlag('maker-fee-bps', values['maker-fee-bps'], DEFAULT_COSTS.makerFeeBps),
+    slippageTicks: numberFlag('slippage-ticks', values['slippage-ticks'], DEFAULT_COSTS.slippageTicks),
+  };
+  const maxHoldMs = numberFlag('max-hold-minutes', values['max-hold-minutes'], DEFAULT_MAX_HOLD_MS / 60_000, 0.001) * 60_000;
   const cfg = loadConfig();
   const files = positionals.map((p) => describeKlineFile(p, { symbol: values.symbol, defaultTimeframe: values.timeframe ?? cfg.timeframe }));
   let skipped = 0;
@@ -56,8 +82,15 @@ async function main(argv: string[]): Promise<number> {
   const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, etaBuffer: 1000 }, Presets.shades_classic) : undefined;
   if (bar) bar.start((await Promise.all(files.map((f) => countLines(f.path)))).reduce((a, b) => a + b, 0), 0);
   let done = 0;
-  const result = await runBacktest(source, { ...cfg.pipeline, clock, tickSize: (s) => cfg.tickSizes[s] }, () => {
-    if (bar && ++done % 5000 === 0) bar.update(done);
+  const result = await runBacktest(source, {
+    ...cfg.pipeline,
+    clock,
+    tickSize: (s) => cfg.tickSizes[s],
+    costs,
+    maxHoldMs,
+    onCandle: () => {
+      if (bar && ++done % 5000 === 0) bar.update(done);
+    },
   });
   bar?.update(done);
   bar?.stop();

@@ -25,7 +25,8 @@ describe('runBacktest on the sample', () => {
     const fused = a.rows[a.rows.length - 1];
     expect(fused.source).toBe('fused (ConsensusScalping)');
     expect(fused.stats.signals).toBe(emitted);
-    expect(fused.stats.closedTrades + fused.stats.unresolved).toBe(emitted);
+    // One position per symbol, as the closer: a signal closes, stays open, or was ignored.
+    expect(fused.stats.gross.trades + fused.stats.unresolved + fused.stats.ignored).toBe(emitted);
     expect(a.rows.map((r) => r.source).slice(0, -1)).toEqual(cfg.pipeline.strategies);
     expect(a.candles).toBe(11_520);
     expect(formatReport(a)).toMatch(/^candles: 11520 \(BTCUSDT, ETHUSDT\), 2025-05-06 00:00 to 2025-05-09 23:59 UTC/);

@@ -1,11 +1,25 @@
 import type { Candle } from '@app/contracts';
+import { DEFAULT_COSTS, type CostModel } from '@app/trading';
 import type { MarketDataSource } from '../market-data/market-data-source';
 import { timeframeMs } from '../market-data/timeframe';
 import { SignalPipeline, SignalPipelineOptions } from '../pipeline/signal-pipeline';
 import { Cooldown } from '../risk/cooldown';
 import { computeLevels } from '../risk/trade-levels';
-import type { BacktestStats } from './backtest-stats';
-import { TradeBook } from './trade-book';
+import type { SourceStats } from './source-stats';
+import { TradeBook, type ClosedTrade } from './trade-book';
+
+/** The position-closer's default MAX_HOLD_MINUTES. */
+export const DEFAULT_MAX_HOLD_MS = 60 * 60_000;
+
+export interface BacktestOptions extends SignalPipelineOptions {
+  /** Fees and slippage behind the net figures. Default DEFAULT_COSTS (Binance USDT-M VIP 0, one tick). */
+  costs?: CostModel;
+  /** As the closer's MAX_HOLD_MINUTES; default 60 min. */
+  maxHoldMs?: number;
+  onCandle?: (candle: Candle) => void;
+  /** Every closed trade of every source, in the order they close. */
+  onClose?: (trade: ClosedTrade) => void;
+}
 
 export interface BacktestResult {
   candles: number;
@@ -13,25 +27,25 @@ export interface BacktestResult {
   firstOpenTime?: number;
   lastOpenTime?: number;
   /** Per strategy (in configured order), then the fused signal last. */
-  rows: { source: string; stats: BacktestStats }[];
+  rows: { source: string; stats: SourceStats }[];
+  costs: CostModel;
+  maxHoldMs: number;
 }
 
 /**
- * Replays a source through the service's SignalPipeline and scores what it would have done:
+ * Replays a source through the service's SignalPipeline and scores what the position-closer would
+ * have done with it (TradeBook: one position per symbol, the shared exit rule, max hold, costs):
  * - fused: every signal the pipeline emits, with its own SL/TP;
  * - each strategy alone: every non-NONE vote, given SL/TP by the same risk model and held to the
  *   same per-symbol cooldown, so the strategies and the fusion are compared on equal terms.
- * A trade exits at the first later candle that touches its SL or TP (SL when both).
  */
-export async function runBacktest(
-  source: MarketDataSource,
-  opts: SignalPipelineOptions,
-  onCandle?: (candle: Candle) => void,
-): Promise<BacktestResult> {
+export async function runBacktest(source: MarketDataSource, opts: BacktestOptions): Promise<BacktestResult> {
   // Whatever the caller's config says, what a backtest decides is never live.
   const pipeline = new SignalPipeline({ ...opts, source: 'backtest' });
   const fusedName = `fused (${opts.strategyName})`;
-  const book = new TradeBook([...opts.strategies, fusedName]);
+  const costs = opts.costs ?? DEFAULT_COSTS;
+  const maxHoldMs = opts.maxHoldMs ?? DEFAULT_MAX_HOLD_MS;
+  const book = new TradeBook([...opts.strategies, fusedName], { costs, maxHoldMs, onClose: opts.onClose });
   const cooldowns = new Map(opts.strategies.map((s) => [s, new Cooldown(opts.cooldownMs)]));
   const lastOpen = new Map<string, number>();
   const maxGapCandles = opts.maxGapCandles ?? 5;
@@ -51,12 +65,12 @@ export async function runBacktest(
     book.onCandle(c);
     // decide(), not process(): the reused, allocation-free form (read before the next candle).
     const r = pipeline.decide(c);
+    const t = c.close_time + 1;
     if (r.signal) {
       const s = r.signal;
-      book.enter({ source: fusedName, symbol: s.symbol, direction: s.direction, entry: s.entry_price, stopLoss: s.stop_loss, takeProfit: s.take_profit, enteredOn: c.open_time });
+      book.signal({ source: fusedName, symbol: s.symbol, direction: s.direction, entry: s.entry_price, stopLoss: s.stop_loss, takeProfit: s.take_profit, enteredOn: c.open_time, enteredAt: t, tick: r.tick });
     }
     if (r.atr !== undefined && r.tick !== undefined) {
-      const t = c.close_time + 1;
       for (const v of r.strategies) {
         if (v.direction === 'NONE') continue;
         const cd = cooldowns.get(v.name) as Cooldown;
@@ -64,10 +78,10 @@ export async function runBacktest(
         const lv = computeLevels(v.direction, c.close, r.atr, r.tick, opts.risk);
         if (!lv.ok) continue;
         cd.mark(c.symbol, t);
-        book.enter({ source: v.name, symbol: c.symbol, direction: v.direction, entry: lv.levels.entry, stopLoss: lv.levels.stopLoss, takeProfit: lv.levels.takeProfit, enteredOn: c.open_time });
+        book.signal({ source: v.name, symbol: c.symbol, direction: v.direction, entry: lv.levels.entry, stopLoss: lv.levels.stopLoss, takeProfit: lv.levels.takeProfit, enteredOn: c.open_time, enteredAt: t, tick: r.tick });
       }
     }
-    onCandle?.(c);
+    opts.onCandle?.(c);
   });
   book.voidOpen();
   return {
@@ -76,5 +90,7 @@ export async function runBacktest(
     firstOpenTime: first,
     lastOpenTime: last,
     rows: [...book.stats].map(([source, stats]) => ({ source, stats })),
+    costs,
+    maxHoldMs,
   };
 }
