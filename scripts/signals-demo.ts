@@ -14,14 +14,13 @@ import {
   CandleSchema,
   formatZodError,
   MicrosClock,
-  ProducedSignalSchema,
   STREAM_GROUPS,
   STREAMS,
   type Direction,
   type ProducedSignal,
   type Vote,
 } from '@app/contracts';
-import { ensureGroup, redisEnvSchema, StreamPublisher } from '@app/redis-streams';
+import { ensureGroup, MarketPublisher, redisEnvSchema } from '@app/redis-streams';
 
 const FALLBACK_PRICES: Record<string, number> = { BTCUSDT: 96_500, ETHUSDT: 1_820 };
 
@@ -142,14 +141,17 @@ async function main(): Promise<void> {
       throw new Error(`cannot reach Redis at ${redactUrl(env.data.REDIS_URL)}: ${reason}`);
     }
     // Consumers that start later (notifier, position-closer) must still see these entries.
-    for (const group of STREAM_GROUPS[STREAMS.signals] ?? []) await ensureGroup(redis, STREAMS.signals, group, '0');
+    for (const stream of [STREAMS.signals, STREAMS.market]) {
+      for (const group of STREAM_GROUPS[stream] ?? []) await ensureGroup(redis, stream, group, '0');
+    }
     const prices = { ...FALLBACK_PRICES, ...(await marketPrices(redis)) };
-    const publisher = new StreamPublisher(redis);
+    // As the generator writes them: on `signals`, and on `market` for the position-closer.
+    const publisher = new MarketPublisher(redis);
     const clock = new MicrosClock();
     console.log(`publishing ${SPECS.length} demo signals to '${STREAMS.signals}' at ${redactUrl(env.data.REDIS_URL)}`);
     for (const spec of SPECS) {
       const signal = demoSignal(spec, prices[spec.symbol], clock.nowTimestamp());
-      const id = await publisher.publish(STREAMS.signals, ProducedSignalSchema, signal);
+      const [id] = (await publisher.publish(null, [signal])).signalIds;
       console.log(
         `  ${id}  ${signal.timestamp}  ${signal.symbol} ${signal.timeframe} ${signal.direction}  entry ${signal.entry_price}  ` +
           `SL ${signal.stop_loss}  TP ${signal.take_profit}  x${signal.leverage}  strength ${signal.signal_strength}`,

@@ -1,8 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
 import type { AddressInfo } from 'node:net';
-import { CandleSchema, SignalSchema, STREAMS, type Candle, type NewSignal, type Vote } from '@app/contracts';
-import { StreamPublisher } from '@app/redis-streams';
+import type { Candle, NewSignal, Vote } from '@app/contracts';
+import { MarketPublisher } from '@app/redis-streams';
 import { freePort, startRedis, startService, waitFor, type ServiceProcess, type TestRedis } from '@app/testing';
 import { loadConfig } from '../src/config';
 import { startGateway } from '../src/gateway';
@@ -15,7 +15,7 @@ import { startGateway } from '../src/gateway';
 describe('api-gateway positions endpoints', () => {
   let redis: TestRedis;
   let client: Redis;
-  let publisher: StreamPublisher;
+  let publisher: MarketPublisher;
   let closer: ServiceProcess;
   const gateways: NestFastifyApplication[] = [];
   let base: string;
@@ -23,7 +23,7 @@ describe('api-gateway positions endpoints', () => {
   beforeAll(async () => {
     redis = await startRedis();
     client = new Redis(redis.url);
-    publisher = new StreamPublisher(client);
+    publisher = new MarketPublisher(client);
     const port = await freePort();
     closer = startService('position-closer', { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1', CONSUMER_NAME: 'gw-test' });
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.status === 200, { timeoutMs: 15_000, what: 'closer healthy' });
@@ -52,8 +52,9 @@ describe('api-gateway positions endpoints', () => {
     const res = await fetch(`${base}${path}`, { method: 'POST' });
     return { status: res.status, body: (await res.json()) as Body };
   };
-  const signal = (s: NewSignal) => publisher.publish(STREAMS.signals, SignalSchema, s);
-  const candle = (c: Candle) => publisher.publish(STREAMS.market, CandleSchema, c);
+  // As the signal-generator writes them: a signal on `signals` and `market`, a candle on `market`.
+  const signal = async (s: NewSignal) => (await publisher.publish(null, [{ ...s, metadata: { ...s.metadata, source: 'live' as const } }])).signalIds[0];
+  const candle = (c: Candle) => publisher.publish(c);
   const closedIds = async () => ((await get('/api/positions/history')).body.positions as { position_id: string }[]).map((p) => p.position_id);
 
   // Filled by the first test, used by the later ones (one scenario told in steps).

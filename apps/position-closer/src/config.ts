@@ -24,14 +24,9 @@ export const closerEnvSchema = redisEnvSchema
     MAX_HOLD_MINUTES: positive.default(60),
     /** Stable per replica, so a restarted replica re-reads the signals it had not finished. */
     CONSUMER_NAME: z.string().min(1).max(200).default(hostname()),
-    /** Signals pending this long with a dead replica are taken over. */
+    /** `market` entries pending this long with a dead replica are taken over (the others wait for them). */
     CLAIM_IDLE_MS: int(1000, 3_600_000).default(30_000),
     CLAIM_INTERVAL_MS: int(100, 600_000).default(5000),
-    /**
-     * How long a candle waits for an earlier signal to be handled before it is judged anyway
-     * (only a signal whose handling keeps failing holds candles up this long).
-     */
-    SIGNAL_WAIT_MS: int(0, 600_000).default(8000),
     /** How often BullMQ workers look for jobs a dead replica left active. */
     STALLED_INTERVAL_MS: int(100, 600_000).default(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

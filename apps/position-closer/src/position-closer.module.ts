@@ -3,15 +3,15 @@ import { ObservabilityModule } from '@app/observability';
 import { loadConfig, type CloserConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { ManualCloseProcessor } from './manual-close/manual-close.processor';
-import { CandleConsumer } from './market/candle.consumer';
-import { MarketCatchUp } from './market/market-catch-up';
+import { CandleHandler } from './market/candle.handler';
+import { MarketConsumer } from './market/market.consumer';
+import { SignalHandler } from './market/signal.handler';
 import { MaxHoldProcessor } from './max-hold/max-hold.processor';
 import { MaxHoldScheduler } from './max-hold/max-hold.scheduler';
 import { registerOpenPositionsGauge } from './positions/open-positions.gauge';
 import { PositionCloser } from './positions/position-closer.service';
 import { PositionStore } from './positions/position.store';
 import { RedisConnections, redisConfigFromEnv } from '@app/redis-streams';
-import { SignalConsumer } from './signals/signal.consumer';
 import { CLOCK, CLOSER_CONFIG, systemClock } from './tokens';
 
 @Module({
@@ -36,9 +36,9 @@ import { CLOCK, CLOSER_CONFIG, systemClock } from './tokens';
     },
     MaxHoldScheduler,
     PositionCloser,
-    MarketCatchUp,
-    SignalConsumer,
-    CandleConsumer,
+    CandleHandler,
+    SignalHandler,
+    MarketConsumer,
     MaxHoldProcessor,
     ManualCloseProcessor,
   ],

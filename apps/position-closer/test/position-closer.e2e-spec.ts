@@ -1,17 +1,16 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue, type Job } from 'bullmq';
 import Redis from 'ioredis';
-import { decodeEntry, KEYS, QUEUES, SignalSchema, STREAMS } from '@app/contracts';
+import { decodeEntry, KEYS, MarketEntrySchema, QUEUES, STREAMS, type NewSignal, type SignalEntry } from '@app/contracts';
 import { startRedis, waitFor, type TestRedis } from '@app/testing';
 import { metricsRegistry } from '@app/observability';
-import { CandleConsumer } from '../src/market/candle.consumer';
-import { SignalConsumer } from '../src/signals/signal.consumer';
+import { MarketConsumer } from '../src/market/market.consumer';
 import { makeCandle, makeSignal, startCloserApp, StreamsClient } from './support/closer-harness';
 
 /**
  * The position-closer in this process against a private redis-server: every close reason, the
- * stop-first rule, duplicate deliveries, malformed entries, catching up on candles read before
- * the signal, health and metrics.
+ * stop-first rule, duplicate deliveries, malformed entries, a backlog judged in order, the order
+ * kept across replicas, health and metrics.
  */
 describe('position-closer (in process, real Redis and BullMQ)', () => {
   let redis: TestRedis;
@@ -39,6 +38,12 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
     return app;
   };
   const eventsOfType = async (type: 'opened' | 'closed') => (await client.events()).filter((e) => e.type === type);
+  const signalEntry = (signal_id: string, signal: NewSignal): SignalEntry => ({ kind: 'signal', signal_id, signal });
+  /** Every `market` entry delivered to the group and acknowledged. */
+  const caughtUp = async () => {
+    const g = await group();
+    return g !== undefined && Number(g.lag) === 0 && Number(g.pending) === 0;
+  };
 
   it('opens a BUY from a signal and closes it at take_profit when a later candle reaches the target', async () => {
     await start();
@@ -129,12 +134,10 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
     const staleBefore = await counterValue('positions_signals_ignored_total', { reason: 'stale' });
     const first = await client.signal(makeSignal({ minute: 0 }));
     await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'first opened' });
-    const second = await client.signal(makeSignal({ minute: 1, entry_price: 101, stop_loss: 99, take_profit: 105 }));
-    await waitFor(async () => (await client.redis.xpending(STREAMS.signals, 'position-closer'))[0] === 0 && (await lastDelivered()) === second, {
-      what: 'second signal handled',
-    });
-    // A late entry older than the open position (two replicas can deliver out of order).
-    await a.get(SignalConsumer).handle({ id: '1-0', payload: makeSignal({ direction: 'SELL', minute: -5 }) });
+    await client.signal(makeSignal({ minute: 1, entry_price: 101, stop_loss: 99, take_profit: 105 }));
+    await waitFor(caughtUp, { what: 'second signal handled' });
+    // A late entry older than the open position (an entry claimed from a dead replica late).
+    await a.get(MarketConsumer).handle({ id: '2-0', payload: signalEntry('1-0', makeSignal({ direction: 'SELL', minute: -5 })) });
 
     expect((await client.events()).map((e) => [e.type, e.position_id])).toEqual([['opened', first]]);
     expect(await counterValue('positions_signals_ignored_total', { reason: 'same_direction' })).toBe(sameBefore + 1);
@@ -143,15 +146,16 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
 
   it('a signal delivered twice opens one position: the same entry handled twice at once, and the same payload added twice', async () => {
     const a = await start();
-    const consumer = a.get(SignalConsumer);
+    const consumer = a.get(MarketConsumer);
     const payload = makeSignal({ minute: 0 });
+    const entry = { id: '1746532860000-1', payload: signalEntry('1746532860000-0', payload) };
     // Two replicas racing on one redelivered entry.
-    await Promise.all([consumer.handle({ id: '1746532860000-0', payload }), consumer.handle({ id: '1746532860000-0', payload })]);
-    await consumer.handle({ id: '1746532860000-0', payload });
-    // The producer retrying an XADD: two entries, one open position.
+    await Promise.all([consumer.handle(entry), consumer.handle(entry)]);
+    await consumer.handle(entry);
+    // The producer retrying its write: two entries, one open position.
     await client.signal(payload);
     await client.signal(payload);
-    await waitFor(async () => (await groupEntriesRead()) === 2 && (await client.redis.xpending(STREAMS.signals, 'position-closer'))[0] === 0, {
+    await waitFor(async () => (await groupEntriesRead()) === 2 && (await client.redis.xpending(STREAMS.market, 'position-closer'))[0] === 0, {
       what: 'both entries handled',
     });
 
@@ -169,91 +173,101 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
 
   it('skips and counts malformed signal and candle entries, and keeps working', async () => {
     await start();
-    const signalsBefore = await counterValue('stream_malformed_entries_total', { stream: 'signals', reader: 'position-closer' });
-    const marketBefore = await counterValue('stream_malformed_entries_total', { stream: 'market', reader: 'position-closer:market' });
-    await client.redis.xadd(STREAMS.signals, '*', 'data', '{"symbol":"BTCUSDT"}');
-    await client.redis.xadd(STREAMS.signals, '*', 'data', 'not json');
+    const marketBefore = await counterValue('stream_malformed_entries_total', { stream: 'market', reader: 'position-closer' });
+    await client.redis.xadd(STREAMS.market, '*', 'data', '{"kind":"signal","signal_id":"1-0","signal":{"symbol":"BTCUSDT"}}');
+    await client.redis.xadd(STREAMS.market, '*', 'data', 'not json');
     await client.redis.xadd(STREAMS.market, '*', 'data', '{"symbol":"BTCUSDT","high":-1}');
     const id = await client.signal(makeSignal({ minute: 0 }));
     await client.candle(makeCandle(1, 104, 99, 104));
     await waitFor(async () => (await client.closedEvents()).length === 1, { what: 'valid signal closed' });
     expect((await client.closedEvents())[0]).toMatchObject({ position_id: id, reason: 'take_profit' });
-    expect(await counterValue('stream_malformed_entries_total', { stream: 'signals', reader: 'position-closer' })).toBe(signalsBefore + 2);
-    expect(await counterValue('stream_malformed_entries_total', { stream: 'market', reader: 'position-closer:market' })).toBe(marketBefore + 1);
+    // Two bad signals and one bad candle, all on `market` now.
+    expect(await counterValue('stream_malformed_entries_total', { stream: 'market', reader: 'position-closer' })).toBe(marketBefore + 3);
   });
 
-  it('catches up on candles the reader passed before the signal was handled', async () => {
-    await start();
-    // Candles first (a backlog, a replay at full speed): the target is reached at minute 2.
+  it('judges a backlog written while no closer ran in order: the signal opens, the later candles close it', async () => {
+    // A backlog (a replay at full speed): the signal, then its target reached at minute 2. The
+    // closer creates its group at the start of the stream, so it reads all of it.
+    const id = await client.signal(makeSignal({ minute: 0 }));
     await client.candle(makeCandle(1, 103, 99, 102));
     await client.candle(makeCandle(2, 104.2, 101, 104));
-    await waitFor(async () => (await client.redis.get(KEYS.marketCursor)) !== null, { what: 'candles read' });
-    const id = await client.signal(makeSignal({ minute: 0 }));
-    await waitFor(async () => (await client.closedEvents()).length === 1, { what: 'closed by catch-up' });
+    await start();
+    await waitFor(async () => (await client.closedEvents()).length === 1, { what: 'closed from the backlog' });
     expect((await client.closedEvents())[0]).toMatchObject({ position_id: id, reason: 'take_profit', exit_price: 104 });
   });
 
-  it('a stop touched before the reversing signal wins over the reversal, even with the candle reader stopped', async () => {
+  it('a stop touched before the reversing signal wins over the reversal, even when both wait in a backlog', async () => {
     const a = await start();
     const buy = await client.signal(makeSignal({ minute: 0 }));
     await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'BUY opened' });
-    await a.get(CandleConsumer).onModuleDestroy(); // the reader falls behind for good
+    await a.close(); // the closer falls behind
     await client.candle(makeCandle(1, 100.5, 97.5, 98.5)); // touches the stop at 98
     await client.candle(makeCandle(2, 99, 96, 97)); // the SELL signal's candle
     const sell = await client.signal(makeSignal({ direction: 'SELL', entry_price: 97, stop_loss: 99, take_profit: 93, minute: 2 }));
+    await start();
     await waitFor(async () => (await eventsOfType('opened')).length === 2, { what: 'SELL opened' });
     expect((await client.closedEvents()).map((e) => [e.position_id, e.reason, e.exit_price])).toEqual([[buy, 'stop_loss', 98]]);
     expect(await client.closeRequests()).toEqual([]); // ATAS's own stop order did it
     expect(await client.redis.hget(KEYS.openBySymbol, 'BTCUSDT')).toBe(sell);
   });
 
-  it('with the reader stopped, a same-direction signal first judges the open position: a stop touched before it closes it, then it opens', async () => {
+  it('in a backlog, a stop touched before a same-direction signal closes the open position, then the signal opens', async () => {
     const a = await start();
     const first = await client.signal(makeSignal({ minute: 0 }));
     await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'first BUY opened' });
-    await a.get(CandleConsumer).onModuleDestroy();
+    await a.close();
     await client.candle(makeCandle(1, 100.5, 97.5, 98.5)); // stop at 98
     const second = await client.signal(makeSignal({ minute: 2, entry_price: 99, stop_loss: 97, take_profit: 103 }));
+    await start();
     await waitFor(async () => (await eventsOfType('opened')).length === 2, { what: 'second BUY opened' });
     expect((await client.closedEvents()).map((e) => [e.position_id, e.reason])).toEqual([[first, 'stop_loss']]);
     expect(await client.redis.hget(KEYS.openBySymbol, 'BTCUSDT')).toBe(second);
   });
 
-  it('judges a candle only after the signals written before it are handled', async () => {
+  it('judges a candle only after the signals written before it are handled, by whichever replica holds them', async () => {
     const a = await start();
     const buy = await client.signal(makeSignal({ minute: 0 }));
     await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'BUY opened' });
-    await a.get(SignalConsumer).onModuleDestroy(); // signals now wait, unhandled
+    await a.close();
     const sell = await client.signal(makeSignal({ direction: 'SELL', entry_price: 101, stop_loss: 105, take_profit: 97, minute: 1 }));
+    // Another replica takes the SELL signal and is still working on it.
+    const [[, [[id, fields]]]] = (await client.redis.xreadgroup('GROUP', 'position-closer', 'other', 'COUNT', 1, 'STREAMS', STREAMS.market, '>')) as [string, [string, string[]][]][];
+    const entry = decodeEntry(MarketEntrySchema, id, fields);
+    expect(entry).toMatchObject({ kind: 'signal', signal_id: sell });
     const candleId = await client.candle(makeCandle(2, 104.5, 100, 104)); // would hit the BUY's target
-    const reader = a.get(CandleConsumer);
-    await waitFor(() => reader.describe().last_id === candleId, { what: 'candle read' });
+    const b = await start();
+    await waitFor(async () => (await group())?.['last-delivered-id'] === candleId, { what: 'candle read' });
     expect(await client.redis.sismember(KEYS.openPositions, buy)).toBe(1); // held back, not judged
-    expect(await client.redis.get(KEYS.marketCursor)).not.toBe(candleId);
+    expect(Number((await group())?.pending)).toBe(2);
 
-    // Another replica takes the SELL signal now.
-    const [[, [[id, fields]]]] = (await client.redis.xreadgroup('GROUP', 'position-closer', 'other', 'COUNT', 1, 'STREAMS', STREAMS.signals, '>')) as [string, [string, string[]][]][];
-    expect(id).toBe(sell);
-    await a.get(SignalConsumer).handle({ id, payload: decodeEntry(SignalSchema, id, fields) });
-    await client.redis.xack(STREAMS.signals, 'position-closer', id);
+    // The other replica finishes the SELL now.
+    await b.get(MarketConsumer).handle({ id, payload: entry });
+    await client.redis.xack(STREAMS.market, 'position-closer', id);
 
     // The reversal came first: the BUY closes by the signal; the candle then judges the SELL (no touch).
-    await waitFor(async () => (await client.redis.get(KEYS.marketCursor)) === candleId, { what: 'candle judged' });
+    await waitFor(caughtUp, { what: 'candle judged' });
     expect((await client.closedEvents()).map((e) => [e.position_id, e.reason, e.exit_price])).toEqual([[buy, 'opposite_signal', 101]]);
     expect(await client.redis.sismember(KEYS.openPositions, sell)).toBe(1);
   });
 
-  it('a signal that is never handled holds candles back for SIGNAL_WAIT_MS only', async () => {
-    const a = await start({ SIGNAL_WAIT_MS: '300' });
+  it('an entry held by a dead replica holds the later ones back until CLAIM_IDLE_MS, then is handled first', async () => {
+    const a = await start({ CLAIM_IDLE_MS: '1000' });
     const buy = await client.signal(makeSignal({ minute: 0 }));
     await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'BUY opened' });
-    await a.get(SignalConsumer).onModuleDestroy();
-    const timeoutsBefore = await counterValue('positions_market_gate_timeouts_total', {});
-    await client.signal(makeSignal({ symbol: 'ETHUSDT', minute: 1 })); // stays unhandled
+    await a.close();
+    const eth = await client.signal(makeSignal({ symbol: 'ETHUSDT', minute: 1 }));
+    // Taken by a replica that dies before handling it.
+    await client.redis.xreadgroup('GROUP', 'position-closer', 'dead', 'COUNT', 1, 'STREAMS', STREAMS.market, '>');
     await client.candle(makeCandle(2, 104.5, 100, 104));
-    await waitFor(async () => (await client.closedEvents()).length === 1, { what: 'judged after the wait' });
+    await start({ CLAIM_IDLE_MS: '1000' });
+    await waitFor(async () => (await client.closedEvents()).length === 1, { what: 'judged after the claim' });
     expect((await client.closedEvents())[0]).toMatchObject({ position_id: buy, reason: 'take_profit' });
-    expect(await counterValue('positions_market_gate_timeouts_total', {})).toBe(timeoutsBefore + 1);
+    // The dead replica's signal was claimed and handled before the later candle.
+    expect((await client.events()).map((e) => [e.type, e.position_id])).toEqual([
+      ['opened', buy],
+      ['opened', eth],
+      ['closed', buy],
+    ]);
   });
 
   it('closes at max hold with the last candle close and a close request; a position closed earlier is left alone', async () => {
@@ -313,7 +327,7 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
       const res = await a.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/health' });
       return res.statusCode === 200 ? res.json() : null;
     }, { what: 'healthy', timeoutMs: 10_000 });
-    expect(Object.keys(health.details).sort()).toEqual(['manual_close_worker', 'market_reader', 'max_hold_worker', 'redis', 'signals_consumer']);
+    expect(Object.keys(health.details).sort()).toEqual(['manual_close_worker', 'market_reader', 'max_hold_worker', 'redis']);
     expect(await scrape(a)).toMatch(/positions_open(\{[^}]*\})? 1\n/);
     await client.candle(makeCandle(1, 99, 97, 97.5));
     await waitFor(async () => (await client.closedEvents()).length === 1, { what: 'closed' });
@@ -323,14 +337,11 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
     expect(metrics).toMatch(/position_realised_r_bucket\{[^}]*reason="stop_loss"[^}]*\} [1-9]/);
   });
 
-  async function lastDelivered(): Promise<string | null> {
-    return String((await group())?.['last-delivered-id'] ?? '') || null;
-  }
   async function groupEntriesRead(): Promise<number> {
     return Number((await group())?.['entries-read'] ?? 0);
   }
   async function group(): Promise<Record<string, string | number> | undefined> {
-    const groups = (await client.redis.xinfo('GROUPS', STREAMS.signals)) as (string | number)[][];
+    const groups = (await client.redis.xinfo('GROUPS', STREAMS.market)) as (string | number)[][];
     return groups.map((row) => Object.fromEntries(chunk(row))).find((r) => r.name === 'position-closer');
   }
 });

@@ -5,8 +5,7 @@ import { GeneratorConfig, loadConfig } from './config';
 import { SignalGeneratorService } from './generator/signal-generator.service';
 import { HealthController } from './health/health.controller';
 import { createMarketData } from './market-data/market-data.factory';
-import { CandlePublisher } from './publishing/candle.publisher';
-import { SignalPublisher } from './publishing/signal.publisher';
+import { MarketFeedPublisher } from './publishing/market-feed.publisher';
 import { GENERATOR_CONFIG, GENERATOR_REDIS, MARKET_DATA_SOURCE } from './tokens';
 
 @Module({
@@ -16,8 +15,7 @@ import { GENERATOR_CONFIG, GENERATOR_REDIS, MARKET_DATA_SOURCE } from './tokens'
     { provide: GENERATOR_CONFIG, useFactory: (): GeneratorConfig => loadConfig() },
     { provide: GENERATOR_REDIS, useFactory: (cfg: GeneratorConfig) => createRedis(cfg.redis, 'signal-generator'), inject: [GENERATOR_CONFIG] },
     { provide: MARKET_DATA_SOURCE, useFactory: createMarketData, inject: [GENERATOR_CONFIG] },
-    SignalPublisher,
-    CandlePublisher,
+    MarketFeedPublisher,
     SignalGeneratorService,
   ],
 })

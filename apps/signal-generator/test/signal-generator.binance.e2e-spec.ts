@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { CandleSchema, decodeEntry, SignalSchema, STREAMS } from '@app/contracts';
+import { decodeEntry, MarketEntrySchema, SignalSchema, STREAMS, type Candle } from '@app/contracts';
 import { freePort, startService, waitFor, ServiceProcess } from '@app/testing';
 import { FakeBinance } from './fixtures/binance/fake-binance.server';
 import { loadRows } from './fixtures/binance/kline-fixture';
@@ -30,6 +30,12 @@ describe('signal-generator with MARKET_SOURCE=binance (fake exchange, real Redis
     });
     return port;
   };
+  /** The candles of `market`, without the signals between them. */
+  const candlesOnMarket = async (): Promise<Candle[]> =>
+    (await redis.xrange(STREAMS.market, '-', '+')).flatMap(([id, f]) => {
+      const e = decodeEntry(MarketEntrySchema, id, f);
+      return e.kind === 'candle' ? [e] : [];
+    });
 
   beforeAll(() => {
     redis = new Redis(redisUrl);
@@ -51,9 +57,9 @@ describe('signal-generator with MARKET_SOURCE=binance (fake exchange, real Redis
     const port = await start();
     await waitFor(() => exchange.connections.length > 0, { timeoutMs: 20_000, what: 'the service to connect' });
     exchange.resume();
-    await waitFor(async () => (await redis.xlen(STREAMS.market)) === 240, { timeoutMs: 30_000, what: '240 candles on market' });
+    await waitFor(async () => (await redis.xlen(STREAMS.market)) - (await redis.xlen(STREAMS.signals)) === 240, { timeoutMs: 30_000, what: '240 candles on market' });
 
-    const market = (await redis.xrange(STREAMS.market, '-', '+')).map(([id, f]) => decodeEntry(CandleSchema, id, f));
+    const market = await candlesOnMarket();
     const btc = market.filter((c) => c.symbol === 'BTCUSDT');
     expect(btc.map((c) => c.open_time)).toEqual(loadRows('BTCUSDT').map((r) => r.openTime));
     expect(btc[0]).toMatchObject({ open: 95505.4, close: 95502.7 });
@@ -83,11 +89,12 @@ describe('signal-generator with MARKET_SOURCE=binance (fake exchange, real Redis
     expect(Number(warm[2])).toBeGreaterThanOrEqual(30);
     expect(exchange.klinesRequests().map((r) => r.query.limit)).toEqual(['121', '121']);
 
-    await waitFor(async () => (await redis.xrevrange(STREAMS.market, '+', '-', 'COUNT', 1))[0]?.[1][1]?.includes('"open_time":1746379920000'), {
+    // The last entry is the last candle, or a signal made on it.
+    await waitFor(async () => (await redis.xrevrange(STREAMS.market, '+', '-', 'COUNT', 2)).some(([, f]) => f[1]?.includes('"open_time":1746379920000')), {
       timeoutMs: 15_000,
       what: 'the last candle on market',
     });
-    const market = (await redis.xrange(STREAMS.market, '-', '+')).map(([id, f]) => decodeEntry(CandleSchema, id, f));
+    const market = await candlesOnMarket();
     const btc = market.filter((c) => c.symbol === 'BTCUSDT').map((c) => c.open_time);
     const all = loadRows('BTCUSDT').map((r) => r.openTime);
     // History was not published: the stream starts after it, then has every live candle once, in order.

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { CandleSchema, decodeEntry, MicrosClock, parseTimestampMs, SignalSchema, STREAMS } from '@app/contracts';
+import { decodeEntry, MarketEntrySchema, MicrosClock, parseTimestampMs, SignalSchema, STREAMS } from '@app/contracts';
 import { freePort, startService, waitFor, ServiceProcess } from '@app/testing';
 import { loadConfig } from '../src/config';
 import { describeKlineFile } from '../src/market-data/replay/kline-file';
@@ -57,14 +57,23 @@ describe('signal-generator service (real process, real Redis)', () => {
     await waitFor(async () => (await health(port).catch(() => undefined))?.body?.details?.feed?.state === 'finished', { timeoutMs: 60_000, what: 'replay to finish' });
 
     const groups = (await redis.xinfo('GROUPS', STREAMS.signals)) as unknown[][];
-    expect(groups.map((g) => g[1]).sort()).toEqual(['notifier', 'position-closer']);
+    expect(groups.map((g) => g[1]).sort()).toEqual(['notifier']);
+    expect(((await redis.xinfo('GROUPS', STREAMS.market)) as unknown[][]).map((g) => g[1])).toEqual(['position-closer']);
 
-    const market = await entries(redis, STREAMS.market);
-    expect(market).toHaveLength(11_520);
-    const candles = market.map(([id, f]) => decodeEntry(CandleSchema, id, f));
+    const market = (await entries(redis, STREAMS.market)).map(([id, f]) => decodeEntry(MarketEntrySchema, id, f));
+    const candles = market.flatMap((e) => (e.kind === 'candle' ? [e] : []));
+    expect(candles).toHaveLength(11_520);
     expect(candles[0]).toMatchObject({ symbol: 'BTCUSDT', open_time: 1746489600000, close: 94722.7 });
 
-    const published = (await entries(redis, STREAMS.signals)).map(([id, f]) => decodeEntry(SignalSchema, id, f));
+    const signalEntries = await entries(redis, STREAMS.signals);
+    const published = signalEntries.map(([id, f]) => decodeEntry(SignalSchema, id, f));
+    // `market` carries each signal, with its `signals` id, right after the candle it was made on.
+    market.forEach((e, i) => {
+      if (e.kind !== 'signal') return;
+      const candle = market[i - 1];
+      expect(candle?.kind === 'candle' && candle.symbol === e.signal.symbol && new Date(candle.open_time).toISOString() === e.signal.metadata.candle_time).toBe(true);
+    });
+    expect(market.flatMap((e) => (e.kind === 'signal' ? [[e.signal_id, e.signal]] : []))).toEqual(signalEntries.map(([id], i) => [id, published[i]]));
     // The same data through the same pipeline in this process: the service published exactly that.
     const cfg = loadConfig({});
     const pipeline = new SignalPipeline({ ...cfg.pipeline, clock: new MicrosClock() });

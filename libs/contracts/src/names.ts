@@ -7,7 +7,10 @@
 export const STREAMS = {
   /** Fused trade signals, one entry per signal (signal-generator → everyone). */
   signals: 'signals',
-  /** Closed candles, capped (signal-generator → position-closer). */
+  /**
+   * The market as one ordered sequence, capped: every closed candle, each followed by the signals
+   * made on it (signal-generator → position-closer). See MarketEntrySchema.
+   */
   market: 'market',
   /** Position lifecycle events: opened / closed (position-closer → notifier, gateway). */
   positions: 'positions',
@@ -24,7 +27,8 @@ export const GROUPS = {
 
 /** Consumer groups that must exist on each stream before its first entry is written. */
 export const STREAM_GROUPS: Record<string, readonly string[]> = {
-  [STREAMS.signals]: [GROUPS.notifier, GROUPS.positionCloser],
+  [STREAMS.signals]: [GROUPS.notifier],
+  [STREAMS.market]: [GROUPS.positionCloser],
   [STREAMS.positions]: [GROUPS.notifier],
 };
 
@@ -47,8 +51,6 @@ export const KEYS = {
   signalCursorBySymbol: 'positions:signal-cursor',
   /** Hash: symbol → JSON {price, time} of the newest candle close: max-hold and manual closes exit there. */
   lastPrice: 'positions:last-price',
-  /** String: id of the last `market` entry the position-closers evaluated; a restart resumes after it. */
-  marketCursor: 'positions:market-cursor',
   /**
    * Prefix of the notifier's delivery state: per-chat outboxes, sent/failed records, send windows,
    * chat locks, the 429 pause (layout in apps/notifier/README.md).

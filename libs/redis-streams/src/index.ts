@@ -8,3 +8,5 @@ export * from './stream.reader';
 export * from './consumer-group.reader';
 export * from './group-lag';
 export * from './interruptible-delay';
+export * from './define-scripts';
+export * from './market.publisher';

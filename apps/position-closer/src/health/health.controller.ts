@@ -2,10 +2,9 @@ import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { LivenessHealthIndicator, RedisHealthIndicator } from '@app/observability';
 import { ManualCloseProcessor } from '../manual-close/manual-close.processor';
-import { CandleConsumer } from '../market/candle.consumer';
+import { MarketConsumer } from '../market/market.consumer';
 import { MaxHoldProcessor } from '../max-hold/max-hold.processor';
 import { RedisConnections } from '@app/redis-streams';
-import { SignalConsumer } from '../signals/signal.consumer';
 
 /**
  * Readiness (`GET /health`, `/health/ready`): 200 when Redis answers and every reader and worker
@@ -19,8 +18,7 @@ export class HealthController {
     private readonly redisHealth: RedisHealthIndicator,
     private readonly liveness: LivenessHealthIndicator,
     private readonly connections: RedisConnections,
-    private readonly signals: SignalConsumer,
-    private readonly candles: CandleConsumer,
+    private readonly market: MarketConsumer,
     private readonly maxHold: MaxHoldProcessor,
     private readonly manualClose: ManualCloseProcessor,
   ) {}
@@ -30,8 +28,7 @@ export class HealthController {
   check() {
     return this.health.check([
       () => this.redisHealth.check('redis', this.connections.command),
-      () => this.liveness.check('signals_consumer', this.signals),
-      () => this.liveness.check('market_reader', this.candles),
+      () => this.liveness.check('market_reader', this.market),
       () => this.liveness.check('max_hold_worker', this.maxHold),
       () => this.liveness.check('manual_close_worker', this.manualClose),
     ]);
@@ -41,8 +38,7 @@ export class HealthController {
   @HealthCheck()
   live() {
     return this.health.check([
-      () => this.liveness.checkRunning('signals_consumer', this.signals),
-      () => this.liveness.checkRunning('market_reader', this.candles),
+      () => this.liveness.checkRunning('market_reader', this.market),
       () => this.liveness.checkRunning('max_hold_worker', this.maxHold),
       () => this.liveness.checkRunning('manual_close_worker', this.manualClose),
     ]);

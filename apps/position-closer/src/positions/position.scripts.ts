@@ -62,11 +62,3 @@ if cur and tonumber(cjson.decode(cur)['time']) >= tonumber(ARGV[2]) then return 
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1
 `;
-
-/** KEYS: cursor key. ARGV: stream id. Moves the cursor forward only. */
-export const ADVANCE_CURSOR_LUA = `${CMP_IDS}
-local cur = redis.call('GET', KEYS[1])
-if cur and cmp(cur, ARGV[1]) >= 0 then return 0 end
-redis.call('SET', KEYS[1], ARGV[1])
-return 1
-`;

@@ -18,14 +18,13 @@ import {
 } from '@app/contracts';
 import { ensureGroup } from '@app/redis-streams';
 import type { OpenPosition } from './position';
-import { ADVANCE_CURSOR_LUA, CLOSE_POSITION_LUA, OPEN_POSITION_LUA, RECORD_PRICE_LUA } from './position.scripts';
+import { CLOSE_POSITION_LUA, OPEN_POSITION_LUA, RECORD_PRICE_LUA } from './position.scripts';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     positionOpen(...args: (string | number)[]): Result<string, Context>;
     positionClose(...args: (string | number)[]): Result<number, Context>;
     positionRecordPrice(...args: (string | number)[]): Result<number, Context>;
-    positionAdvanceCursor(...args: (string | number)[]): Result<number, Context>;
   }
 }
 
@@ -50,7 +49,6 @@ export class PositionStore {
     redis.defineCommand('positionOpen', { numberOfKeys: 5, lua: OPEN_POSITION_LUA });
     redis.defineCommand('positionClose', { numberOfKeys: 5, lua: CLOSE_POSITION_LUA });
     redis.defineCommand('positionRecordPrice', { numberOfKeys: 1, lua: RECORD_PRICE_LUA });
-    redis.defineCommand('positionAdvanceCursor', { numberOfKeys: 1, lua: ADVANCE_CURSOR_LUA });
   }
 
   /**
@@ -135,14 +133,6 @@ export class PositionStore {
     if (raw === null) return null;
     const v = JSON.parse(raw) as Partial<LastPrice>;
     return typeof v.price === 'number' && typeof v.time === 'number' ? { price: v.price, time: v.time } : null;
-  }
-
-  async marketCursor(): Promise<string | null> {
-    return this.redis.get(KEYS.marketCursor);
-  }
-
-  async advanceMarketCursor(id: string): Promise<void> {
-    await this.redis.positionAdvanceCursor(KEYS.marketCursor, id);
   }
 }
 

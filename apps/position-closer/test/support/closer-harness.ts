@@ -2,11 +2,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import {
-  CandleSchema,
   CloseRequestSchema,
   decodeEntry,
   PositionEventSchema,
-  SignalSchema,
   STREAMS,
   type Candle,
   type CloseRequest,
@@ -14,7 +12,7 @@ import {
   type PositionEvent,
 } from '@app/contracts';
 import { PinoNestLogger } from '@app/observability';
-import { StreamPublisher } from '@app/redis-streams';
+import { MarketPublisher } from '@app/redis-streams';
 import { loadConfig } from '../../src/config';
 import { PositionCloserModule } from '../../src/position-closer.module';
 import { CLOSER_CONFIG } from '../../src/tokens';
@@ -55,22 +53,27 @@ export function makeCandle(minute: number, high: number, low: number, close: num
   return { symbol, timeframe: '1m', open_time, close_time: open_time + 59_999, open: close, high, low, close, volume: 1 };
 }
 
-/** Reads the `positions` and `close-requests` streams and publishes signals and candles. */
+/**
+ * Reads the `positions` and `close-requests` streams and publishes signals and candles as the
+ * signal-generator does (a signal on `signals` and `market`).
+ */
 export class StreamsClient {
   readonly redis: Redis;
-  private readonly publisher: StreamPublisher;
+  private readonly publisher: MarketPublisher;
 
   constructor(url: string) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 3 });
-    this.publisher = new StreamPublisher(this.redis);
+    this.publisher = new MarketPublisher(this.redis);
   }
 
-  signal(s: NewSignal): Promise<string> {
-    return this.publisher.publish(STREAMS.signals, SignalSchema, s);
+  /** The signal's id on `signals`: the id of the position it opens. A live signal unless it says otherwise. */
+  async signal(s: NewSignal): Promise<string> {
+    return (await this.publisher.publish(null, [{ ...s, metadata: { ...s.metadata, source: s.metadata.source ?? 'live' } }])).signalIds[0];
   }
 
-  candle(c: Candle): Promise<string> {
-    return this.publisher.publish(STREAMS.market, CandleSchema, c);
+  /** The candle's id on `market`. */
+  async candle(c: Candle): Promise<string> {
+    return (await this.publisher.publish(c)).candleId!;
   }
 
   async events(): Promise<(PositionEvent & { id: string })[]> {

@@ -1,21 +1,21 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { Candle, MicrosClock } from '@app/contracts';
+import { Candle, CandleSchema, MicrosClock, ProducedSignalSchema, STREAMS, type ProducedSignal } from '@app/contracts';
 import { getLogger } from '@app/observability';
-import { InvalidPayloadError } from '@app/redis-streams';
+import { InvalidPayloadError, validatePayload } from '@app/redis-streams';
 import type { GeneratorConfig } from '../config';
 import { FeedLiveness } from '../health/feed.health';
 import type { MarketData } from '../market-data/market-data.factory';
 import { generatorMetrics as m } from '../metrics/generator.metrics';
 import { SignalPipeline } from '../pipeline/signal-pipeline';
-import { CandlePublisher } from '../publishing/candle.publisher';
-import { SignalPublisher } from '../publishing/signal.publisher';
+import { MarketFeedPublisher } from '../publishing/market-feed.publisher';
 import { GENERATOR_CONFIG, GENERATOR_REDIS, MARKET_DATA_SOURCE } from '../tokens';
 
 /**
- * Feed → pipeline → streams. Each closed candle goes to `market`, then through the pipeline; a
- * signal it yields is stamped (MicrosClock: publish time, not candle time) and written to
- * `signals`. In replay, the first REPLAY_WARMUP_CANDLES per symbol only warm the indicators.
+ * Feed → pipeline → streams. Each closed candle goes through the pipeline; the candle and the
+ * signal it yields (stamped by MicrosClock: publish time, not candle time) are then written in
+ * one atomic step: to `market`, the candle then the signal, and the signal to `signals`. In
+ * replay, the first REPLAY_WARMUP_CANDLES per symbol only warm the indicators.
  */
 @Injectable()
 export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
@@ -30,8 +30,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     @Inject(GENERATOR_CONFIG) private readonly cfg: GeneratorConfig,
     @Inject(GENERATOR_REDIS) private readonly redis: Redis,
     @Inject(MARKET_DATA_SOURCE) private readonly market: MarketData,
-    private readonly signals: SignalPublisher,
-    private readonly candles: CandlePublisher,
+    private readonly publisher: MarketFeedPublisher,
   ) {
     this.feed = new FeedLiveness(market.source, cfg.feedStaleMs);
     this.pipeline = new SignalPipeline({
@@ -42,7 +41,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.signals.ensureGroups();
+    await this.publisher.ensureGroups();
     await this.market.init();
     await this.warmUp();
     this.gaugeTimer = setInterval(() => this.updateGauges(), 1000).unref();
@@ -62,8 +61,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.signals.close();
-    this.candles.close();
+    this.publisher.close();
     await this.market.source.stop();
     await this.running;
     if (this.gaugeTimer) clearInterval(this.gaugeTimer);
@@ -96,11 +94,9 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     this.seen.set(candle.symbol, n);
     const warmup = this.cfg.marketSource === 'replay' && n <= this.cfg.replay.warmupCandles;
     m.candles.inc({ symbol: candle.symbol });
-    // The candle before any signal it causes: a position-closer must not judge a new position
-    // on the very candle it was entered at the close of.
     if (!warmup) {
       try {
-        await this.candles.publish(candle);
+        validatePayload(STREAMS.market, CandleSchema, candle);
       } catch (err) {
         if (!(err instanceof InvalidPayloadError)) throw err;
         this.log.error({ symbol: candle.symbol, err: err.message }, 'candle refused by the contract; not published, not traded');
@@ -109,26 +105,33 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     }
     const r = this.pipeline.process(candle);
     for (const v of r.votes) m.votes.inc({ strategy: v.strategy, direction: v.direction });
-    if (!r.signal || warmup) return;
-    let id: string | undefined;
-    try {
-      id = await this.signals.publish(r.signal);
-    } catch (err) {
-      // A signal the contract refuses is a bug to see, not a reason to stop the feed.
-      if (!(err instanceof InvalidPayloadError)) throw err;
-      m.invalidSignals.inc();
-      this.log.error({ symbol: r.signal.symbol, err: err.message }, 'signal refused by the contract; skipped');
-      return;
-    }
-    if (id === undefined) return;
+    if (warmup) return;
+    const signal = r.signal && this.acceptable(r.signal);
+    // Written after the candle, in the same step: a position-closer must not judge a new position
+    // on the very candle it was entered at the close of, nor miss the next one.
+    const id = (await this.publisher.publish(candle, signal))?.signalIds[0];
+    if (!signal || id === undefined) return;
     const closedAt = this.cfg.marketSource === 'replay' ? deliveredAt : candle.close_time + 1;
     m.latency.observe(Math.max(0, Date.now() - closedAt) / 1000);
-    const md = r.signal.metadata;
-    m.signals.inc({ symbol: r.signal.symbol, direction: r.signal.direction, source: md.source });
+    const md = signal.metadata;
+    m.signals.inc({ symbol: signal.symbol, direction: signal.direction, source: md.source });
     this.log.info(
-      { id, symbol: r.signal.symbol, direction: r.signal.direction, entry: r.signal.entry_price, sl: r.signal.stop_loss, tp: r.signal.take_profit, agree: md.strategies_agree, confidence: md.consensus_confidence, candle_time: md.candle_time, source: md.source },
+      { id, symbol: signal.symbol, direction: signal.direction, entry: signal.entry_price, sl: signal.stop_loss, tp: signal.take_profit, agree: md.strategies_agree, confidence: md.consensus_confidence, candle_time: md.candle_time, source: md.source },
       'signal published',
     );
+  }
+
+  /** The signal, or undefined when the contract refuses it: a bug to see, not a reason to stop the feed. */
+  private acceptable(signal: ProducedSignal): ProducedSignal | undefined {
+    try {
+      validatePayload(STREAMS.signals, ProducedSignalSchema, signal);
+      return signal;
+    } catch (err) {
+      if (!(err instanceof InvalidPayloadError)) throw err;
+      m.invalidSignals.inc();
+      this.log.error({ symbol: signal.symbol, err: err.message }, 'signal refused by the contract; skipped');
+      return undefined;
+    }
   }
 
   private updateGauges(): void {

@@ -1,0 +1,73 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { GROUPS, MarketEntrySchema, STREAMS, type MarketEntry } from '@app/contracts';
+import type { Liveness, Running } from '@app/observability';
+import { ConsumerGroupReader, RedisConnections, registerGroupLagMetrics, type DecodedEntry } from '@app/redis-streams';
+import type { CloserConfig } from '../config';
+import { CLOSER_CONFIG } from '../tokens';
+import { CandleHandler } from './candle.handler';
+import { SignalHandler } from './signal.handler';
+
+/**
+ * The `position-closer` consumer group on `market`, the generator's one ordered sequence of
+ * candles and the signals made on them. Read in order across replicas (`ordered`): a candle is
+ * judged only after every signal written before it has opened or reversed its position, and a
+ * signal only after every earlier candle has had its chance to close one, which is the order a
+ * single pass over the market gives.
+ */
+@Injectable()
+export class MarketConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
+  private reader: ConsumerGroupReader<MarketEntry> | undefined;
+
+  constructor(
+    private readonly connections: RedisConnections,
+    private readonly candles: CandleHandler,
+    private readonly signals: SignalHandler,
+    @Inject(CLOSER_CONFIG) private readonly config: CloserConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    registerGroupLagMetrics(this.connections.command, STREAMS.market, GROUPS.positionCloser);
+    this.reader = new ConsumerGroupReader<MarketEntry>({
+      stream: STREAMS.market,
+      group: GROUPS.positionCloser,
+      consumer: this.config.CONSUMER_NAME,
+      schema: MarketEntrySchema,
+      connection: this.connections.create('position-closer:market'),
+      claimIdleMs: this.config.CLAIM_IDLE_MS,
+      claimIntervalMs: this.config.CLAIM_INTERVAL_MS,
+      ordered: true,
+      // Short blocks: the reader reports live within a second of starting.
+      blockMs: 1000,
+      // A group created by the closer itself starts at the beginning: producers normally create
+      // it first (STREAM_GROUPS), and signals written before the closer ever ran still count.
+      groupStartId: '0',
+      handle: (entry) => this.handle(entry),
+    });
+    this.reader.start();
+  }
+
+  handle({ payload }: DecodedEntry<MarketEntry>): Promise<void> {
+    switch (payload.kind) {
+      case 'candle':
+        return this.candles.handle(payload);
+      case 'signal':
+        return this.signals.handle(payload.signal_id, payload.signal);
+    }
+  }
+
+  isLive(): boolean {
+    return this.reader?.isLive() ?? false;
+  }
+
+  isRunning(): boolean {
+    return this.reader?.isRunning() ?? false;
+  }
+
+  describe(): Record<string, unknown> {
+    return this.reader?.describe() ?? {};
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.reader?.close();
+  }
+}
