@@ -25,7 +25,7 @@ export function createReporter(files: number, tty: boolean): FetchReporter {
     };
   }
   const multi = new MultiBar(
-    { stream: process.stderr, hideCursor: true, clearOnComplete: true, format: '{bar} {percentage}% | {name} | {value}/{total} {unit}' },
+    { stream: process.stderr, hideCursor: true, clearOnComplete: true, linewrap: true, format: '{bar} {percentage}% | {name} | {value}/{total} {unit}' },
     Presets.shades_classic,
   );
   const overall = multi.create(files, 0, { name: 'archives', unit: '' });
@@ -39,14 +39,19 @@ export function createReporter(files: number, tty: boolean): FetchReporter {
       if (total !== undefined) bar.setTotal(kib(total));
       bar.update(kib(received));
     },
-    retry: (ref, message) => multi.log(`${archiveName(ref)}: ${message}\n`),
+    // MultiBar.log only buffers until the next redraw; update() draws now, so no line is lost at stop.
+    retry(ref, message) {
+      multi.log(`${archiveName(ref)}: ${message}\n`);
+      multi.update();
+    },
     done(o) {
       const name = archiveName(o.ref);
       const bar = bars.get(name);
+      multi.log(`${describeOutcome(o, name)}\n`);
       if (bar) multi.remove(bar);
       bars.delete(name);
-      multi.log(`${describeOutcome(o, name)}\n`);
       overall.increment();
+      multi.update();
     },
     stop: () => multi.stop(),
   };
