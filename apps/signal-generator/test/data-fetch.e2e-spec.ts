@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Candle } from '@app/contracts';
@@ -114,6 +114,18 @@ describe('npm run data:fetch against a local data.binance.vision', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('archives: 0 downloaded, 2 already there, 3 not on the server, 1 failed\n');
     expect(server.requests.map((q) => q.path).filter((p) => p.includes('AVAXUSDT-1m-2025-02') || p.includes('AVAXUSDT-1m-2025-03'))).toEqual([]);
+  });
+
+  it('downloads again an archive damaged on disk since it was verified', async () => {
+    const zip = join(out, 'archives', 'futures', 'um', 'monthly', 'klines', 'AVAXUSDT', '1m', 'AVAXUSDT-1m-2025-03.zip');
+    appendFileSync(zip, 'x');
+    rmSync(join(out, 'futures-um', 'AVAXUSDT-1m-2025-03.csv'));
+    server.requests.length = 0;
+    const r = await fetchData('--symbols AVAXUSDT --from 2025-02 --to 2025-03');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('archives: 1 downloaded, 1 already there, 0 not on the server, 0 failed\n');
+    expect(server.requests.map((q) => q.path)).toEqual([`${FUTURES}/AVAXUSDT/1m/AVAXUSDT-1m-2025-03.zip.CHECKSUM`, `${FUTURES}/AVAXUSDT/1m/AVAXUSDT-1m-2025-03.zip`]);
+    expect(await readAll(join(out, 'futures-um', 'AVAXUSDT-1m-2025-03.csv'))).toHaveLength(30);
   });
 
   it('reads spot archives (no header, microsecond timestamps) into millisecond candles', async () => {
