@@ -1,9 +1,15 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { bootstrapService } from '@app/observability';
 import { ApiGatewayModule } from './api-gateway.module';
 import type { GatewayConfig } from './config';
 import { setupSwagger } from './docs/swagger';
+import { installHostHeaderCheck } from './http/host-header.hook';
+import { httpServerOptions } from './http/http-server.options';
+import { installMethodNotAllowed } from './http/method-not-allowed.hook';
+import { installRateLimit } from './http/rate-limit.hook';
 import { installRequestMetrics } from './http/request-metrics.hook';
+import { installSecurityHeaders } from './http/security-headers';
 
 /** Builds, configures and starts the gateway (main.ts and the e2e tests share this). */
 export function startGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
@@ -12,7 +18,15 @@ export function startGateway(config: GatewayConfig): Promise<NestFastifyApplicat
     port: config.PORT,
     host: config.HOST,
     logLevel: config.LOG_LEVEL,
-    configure: (app) => {
+    fastify: httpServerOptions(config),
+    configure: async (app) => {
+      const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
+      // onRequest hooks run in this order: headers first, so a 429 or 405 carries them too.
+      await installSecurityHeaders(fastify, config);
+      await installRateLimit(fastify, config);
+      installHostHeaderCheck(fastify);
+      // Before any route is registered: it mirrors each one as it is added.
+      installMethodNotAllowed(fastify);
       installRequestMetrics(app);
       setupSwagger(app);
     },

@@ -256,15 +256,15 @@ describe('api-gateway REST (the ATAS guide contract)', () => {
   });
 
   describe('errors and API key', () => {
-    it('answers an unknown route with a JSON 404', async () => {
+    it('answers an unknown route with a JSON 404, and a known path with another method with a JSON 405', async () => {
       await gateway();
       expect((await request(gw.url).get('/api/nothing?x=1').expect(404)).body).toEqual({
         status: 'error',
         message: 'no endpoint GET /api/nothing; GET / lists the endpoints',
       });
-      expect((await request(gw.url).delete(`${API}/latest`).expect(404)).body).toEqual({
+      expect((await request(gw.url).delete(`${API}/latest`).expect(405)).body).toEqual({
         status: 'error',
-        message: 'no endpoint DELETE /api/signals/latest; GET / lists the endpoints',
+        message: 'method DELETE is not allowed on /api/signals/latest; allowed: GET, HEAD',
       });
     });
 

@@ -1,6 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Server } from 'node:http';
+import type { FastifyHttpOptions } from 'fastify';
 import { createLogger } from './logger';
 import { initMetrics } from './metrics';
 import { PinoNestLogger } from './nest-logger';
@@ -12,6 +14,8 @@ export interface ServiceBootstrapOptions {
   /** Default `0.0.0.0`. */
   host?: string;
   logLevel?: string;
+  /** Fastify server options (limits, timeouts, error handlers). Default: a 64 KiB body limit. */
+  fastify?: FastifyHttpOptions<Server>;
   /** Extra set-up before listen (swagger, filters, body limits...). */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
 }
@@ -20,7 +24,7 @@ export interface ServiceBootstrapOptions {
 export async function bootstrapService(rootModule: Type<unknown> | DynamicModule, opts: ServiceBootstrapOptions): Promise<NestFastifyApplication> {
   const logger = createLogger(opts.service, opts.logLevel ?? 'info');
   initMetrics(opts.service);
-  const app = await NestFactory.create<NestFastifyApplication>(rootModule, new FastifyAdapter({ bodyLimit: 64 * 1024 }), {
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, new FastifyAdapter({ bodyLimit: 64 * 1024, ...opts.fastify }), {
     logger: new PinoNestLogger(),
     bufferLogs: false,
   });

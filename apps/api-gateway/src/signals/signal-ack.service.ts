@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AckEventSchema, encodeEntry, KEYS, MicrosClock, STREAM_MAXLEN, STREAMS, type AckEvent } from '@app/contracts';
 import { REDIS } from '../tokens';
@@ -52,6 +52,11 @@ export class SignalAckService implements OnModuleInit {
       throw new NotFoundException(`no signal with ${what} among the last ${this.readModel.projection.historySize} signals`);
     }
     const { signal } = record;
+    // Both given but naming two signals: acknowledging either could mark the wrong trade as taken.
+    if (ref.id !== undefined && ref.timestamp !== undefined && ref.timestamp !== signal.timestamp) {
+      acksTotal.inc({ result: 'mismatch' });
+      throw new BadRequestException(`id ${ref.id} is the signal of timestamp ${signal.timestamp}, not ${ref.timestamp}; send one of them, or both of the same signal`);
+    }
     const event: AckEvent = AckEventSchema.parse({
       signal_id: signal.id,
       signal_timestamp: signal.timestamp,

@@ -1,7 +1,8 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { getLogger } from '@app/observability';
 import { ZodPipe } from '../http/zod.pipe';
 import { SignalReadModel } from '../signals/signal-read-model.service';
@@ -36,18 +37,27 @@ export class SignalStreamController {
     @Res() reply: FastifyReply,
     @Query(new ZodPipe(StreamQuerySchema)) query: StreamQuery,
     @Headers('last-event-id') lastEventIdHeader: unknown,
+    @Req() { method }: FastifyRequest,
   ): Promise<void> {
     this.readModel.assertReady();
     const since = lastEventIdPipe.transform(lastEventIdHeader === '' ? undefined : lastEventIdHeader) ?? query.since;
-    // Past this point Fastify no longer owns the response: we write the stream ourselves.
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
+    const headers: OutgoingHttpHeaders = {
+      // Set by the hooks (security headers, CORS): a hijacked response would otherwise drop them.
+      ...(reply.getHeaders() as OutgoingHttpHeaders),
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
-    });
+    };
+    // HEAD asks for the headers only: answering it with an endless stream would never end it.
+    if (method === 'HEAD') {
+      void reply.headers(headers).code(200).send();
+      return;
+    }
+    // Past this point Fastify no longer owns the response: we write the stream ourselves.
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, headers);
     res.socket?.setNoDelay(true);
     const client = this.hub.connect(res, query.symbol, since);
     if (since !== undefined) {

@@ -1,0 +1,41 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { GatewayConfig } from '../config';
+import { errorBody, JSON_CONTENT_TYPE } from './error-body';
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
+export function isLoopback(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
+}
+
+/**
+ * Per-client (per IP, the real client's when TRUST_PROXY is set) request limit over a fixed
+ * window, counted on every request before routing and before the API key is checked, so floods
+ * of unknown paths and of wrong keys are limited like any other. Counts are kept in this
+ * replica's memory: N replicas behind a balancer allow up to N times the limit.
+ */
+export async function installRateLimit(fastify: FastifyInstance, config: GatewayConfig): Promise<void> {
+  if (config.RATE_LIMIT_MAX === 0) return;
+  await fastify.register(rateLimit, { global: false });
+  const windowSeconds = Math.ceil(config.RATE_LIMIT_WINDOW_MS / 1000);
+  const limit = fastify.createRateLimit({
+    max: config.RATE_LIMIT_MAX,
+    timeWindow: config.RATE_LIMIT_WINDOW_MS,
+    keyGenerator: (req: FastifyRequest) => req.ip,
+    // The guide runs ATAS and the gateway on one machine: a local client is never limited by default.
+    allowList: config.RATE_LIMIT_LOOPBACK ? undefined : (req: FastifyRequest) => isLoopback(req.ip),
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    const verdict = await limit(request);
+    if (verdict.isAllowed || !verdict.isExceeded) return;
+    return reply
+      .code(429)
+      .header('Retry-After', String(verdict.ttlInSeconds))
+      .header('Content-Type', JSON_CONTENT_TYPE)
+      .send(
+        errorBody(
+          `rate limit exceeded: at most ${config.RATE_LIMIT_MAX} requests per ${windowSeconds} s per client; retry in ${verdict.ttlInSeconds} s`,
+        ),
+      );
+  });
+}
