@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Candle } from '@app/contracts';
 import { timeframeMs } from '../timeframe';
 import { CsvRowError } from './csv-row-error';
-import { columnsFromHeader, columnsFromWidth, isHeader, KlineColumns, parseKlineRow } from './kline-csv.parser';
+import { KlineCsvDecoder } from './kline-csv.decoder';
 import type { KlineFile } from './kline-file';
 
 export interface ReadKlinesOptions {
@@ -17,48 +16,57 @@ export interface ReadKlinesOptions {
 }
 
 /**
- * Streams the closed candles of one kline CSV line by line (files can be hundreds of MB), in
- * file order. Rows must be strictly increasing in open time.
+ * Bytes read at a time (~5,000 rows). Large enough that per-read costs vanish; small enough that
+ * a batch of candles dies young in the GC's nursery (1 MB chunks measured half as fast).
  */
-export async function* readKlineFile(file: KlineFile, opts: ReadKlinesOptions = {}): AsyncGenerator<Candle> {
+const CHUNK_BYTES = 256 << 10;
+
+/**
+ * Streams the closed candles of one kline CSV in file order, one array per chunk of the file
+ * (files can be hundreds of MB). Rows must be strictly increasing in open time. On an error the
+ * rows before it are delivered first, then the error is thrown.
+ */
+export async function* readKlineBatches(file: KlineFile, opts: ReadKlinesOptions = {}): AsyncGenerator<Candle[]> {
   const ctx = { symbol: file.symbol, timeframe: file.timeframe, timeframeMs: timeframeMs(file.timeframe) };
-  const input = createReadStream(file.path, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let cols: KlineColumns | undefined;
-  let lineNo = 0;
-  let lastOpen = -Infinity;
-  try {
-    for await (const raw of lines) {
-      lineNo++;
-      const line = raw.trim();
-      if (line === '') continue;
-      try {
-        if (cols === undefined) {
-          if (isHeader(line)) {
-            cols = columnsFromHeader(line);
-            continue;
-          }
-          cols = columnsFromWidth(line.split(',').length);
-        }
-        const candle = parseKlineRow(line, cols, ctx);
-        if (candle.open_time <= lastOpen) {
-          throw new Error(`open_time ${candle.open_time} is not after the previous row's ${lastOpen}`);
-        }
-        lastOpen = candle.open_time;
-        yield candle;
-      } catch (err) {
-        const rowError = new CsvRowError(file.path, lineNo, (err as Error).message);
-        // A bad header or layout makes every row unreadable: never skip past it.
-        if (opts.badRows !== 'skip' || cols === undefined) throw rowError;
+  let batch: Candle[] = [];
+  let failure: CsvRowError | undefined;
+  const decoder = new KlineCsvDecoder(ctx, {
+    candle: (c) => batch.push(c),
+    bad: (line, problem, fatal) => {
+      const rowError = new CsvRowError(file.path, line, problem);
+      // A bad header or layout makes every row unreadable: never skip past it.
+      if (opts.badRows !== 'skip' || fatal) {
+        failure = rowError;
+        decoder.stop();
+      } else {
         opts.onBadRow?.(rowError);
       }
+    },
+  });
+  const input = createReadStream(file.path, { highWaterMark: CHUNK_BYTES });
+  try {
+    for await (const chunk of input) {
+      decoder.write(chunk as Buffer);
+      if (batch.length > 0) {
+        const out = batch;
+        batch = [];
+        yield out;
+      }
+      if (failure) throw failure;
     }
+    decoder.end();
+    if (batch.length > 0) yield batch;
+    if (failure) throw failure;
   } catch (err) {
     if (err instanceof CsvRowError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new Error(code === 'ENOENT' ? `${file.path}: no such file` : `${file.path}: ${(err as Error).message}`);
   } finally {
-    lines.close();
     input.destroy();
   }
+}
+
+/** The same candles one at a time. */
+export async function* readKlineFile(file: KlineFile, opts: ReadKlinesOptions = {}): AsyncGenerator<Candle> {
+  for await (const batch of readKlineBatches(file, opts)) yield* batch;
 }
