@@ -212,6 +212,13 @@ describe('api-gateway positions endpoints', () => {
       },
     });
     expect(Object.keys(perf.by_strategy).sort()).toEqual(['Consensus', 'ema', 'macd', 'rsi']);
+    // Beside every gross figure, the one after the default costs (taker 5 bps, maker 2 bps on the
+    // TP): the BTC target alone pays (100 × 5 + 104 × 2) / 10^4 = 0.0708 per unit, × 10 = 0.708 USDT.
+    expect(perf.costs).toEqual({ taker_fee_bps: 5, maker_fee_bps: 2, slippage_ticks: 1 });
+    expect(perf.by_symbol.BTCUSDT.fees_quote).toBeCloseTo(0.708, 3);
+    expect(perf.overall.net_total_r).toBeLessThan(perf.overall.total_r);
+    expect(perf.overall.net_profit_factor).toBeLessThan(perf.overall.profit_factor);
+    expect(perf.overall.pnl_after_costs).toBeCloseTo(47.5 - perf.overall.fees_quote - perf.overall.slippage_quote, 3);
   });
 
   it('a gateway started now rebuilds the same view from Redis', async () => {

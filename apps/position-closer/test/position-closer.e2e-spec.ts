@@ -46,10 +46,11 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
   };
 
   it('opens a BUY from a signal and closes it at take_profit when a later candle reaches the target', async () => {
-    await start();
+    await start({ TAKER_FEE_BPS: '10', MAKER_FEE_BPS: '0', SLIPPAGE_TICKS: '2' });
     // The notifier's group on `positions` exists before the first event (STREAM_GROUPS).
     expect(((await client.redis.xinfo('GROUPS', STREAMS.positions)) as unknown[][]).map((g) => g[1])).toEqual(['notifier']);
-    const id = await client.signal(makeSignal({ minute: 0 }));
+    const base = makeSignal({ minute: 0 });
+    const id = await client.signal({ ...base, metadata: { ...base.metadata, tick_size: 0.01 } });
     await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'opened event' });
     expect(await client.redis.sismember(KEYS.openPositions, id)).toBe(1);
 
@@ -75,6 +76,9 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
       strategies: ['ema_cross'],
     });
     expect(closed.hold_seconds).toBeGreaterThanOrEqual(0);
+    // After the costs set for this closer: taker 10 bps in, maker 0 out, 2 ticks of 0.01 on the
+    // market entry: fill 100.02, fee 0.10002 per unit → (104 − 100.02 − 0.10002) / 2 = 1.93999 R
+    expect(closed).toMatchObject({ net_r_multiple: 1.93999, fees_quote: 1.0002, slippage_quote: 0.2 });
     expect(await client.redis.scard(KEYS.openPositions)).toBe(0);
     expect(await client.redis.hget(KEYS.openBySymbol, 'BTCUSDT')).toBeNull();
     expect(JSON.parse((await client.redis.hget(KEYS.positions, id))!)).toMatchObject({ type: 'closed', reason: 'take_profit' });
