@@ -83,7 +83,7 @@ namespace AtasSignalStrategy
             if (close.State == OrderStates.Failed)
             {
                 lock (_ordersLock) _closeOrder = null;
-                NotifyTrader(NoticeLevel.Warning, "close-refused", "The close order for the position of " + position
+                NotifyTrader(NoticeLevel.Warning, "close-rejected", "The close order for the position of " + position
                     + " was rejected. The protective stop stays in place. Close it by hand if you want out. Reason for closing: " + reason);
                 return false;
             }

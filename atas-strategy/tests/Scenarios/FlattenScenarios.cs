@@ -44,7 +44,7 @@ namespace AtasSignalStrategy.Tests
                 }
             });
 
-            await t.CheckAsync("strategy on simulated ATAS: a refused close keeps the stop working and tells the trader", async () =>
+            await t.CheckAsync("strategy on simulated ATAS: a refused or rejected close keeps the stop working and tells the trader", async () =>
             {
                 using (var rig = new StrategyRig("SCREFUSEUSDT", gateway, apiKey, control))
                 {
@@ -57,6 +57,15 @@ namespace AtasSignalStrategy.Tests
                     TestHarness.Equal(50m, rig.Platform.AccountPosition, "position still held");
                     TestHarness.Equal(OrderStates.Active, rig.SentFor(signal, "sl").Single().State, "the stop is still working");
                     TestHarness.Equal(0, rig.Platform.Cancels.Count, "cancels");
+
+                    // Accepted by the platform, then rejected by the exchange: the same protection.
+                    rig.Platform.RefuseSend = null;
+                    rig.Platform.Reject = o => o.Comment == "gws close" ? "reduce-only rejected by the venue" : null;
+                    await rig.PublishCloseAsync(signal, "manual");
+                    await rig.WaitFor(() => rig.Noticed("close order for the position of 50.00 was rejected"), "the rejection shown");
+                    TestHarness.Equal(50m, rig.Platform.AccountPosition, "position still held after the rejection");
+                    TestHarness.Equal(OrderStates.Active, rig.SentFor(signal, "sl").Single().State, "the stop is still working after the rejection");
+                    TestHarness.Equal(0, rig.Platform.Cancels.Count, "cancels after the rejection");
                     rig.AssertCleanCallbacks();
                 }
             });
