@@ -2,6 +2,7 @@ import type { PositionClosedEvent, PositionEvent, PositionOpenedEvent } from '@a
 import { compareStreamIds } from '@app/redis-streams';
 import type { CostModel } from '@app/trading';
 import { performanceReport, type PerformanceReport } from './performance.calculator';
+import { RecencyList } from './recency-list';
 
 /**
  * Open and closed positions, built from the state hash at start and then from `positions`
@@ -11,6 +12,9 @@ import { performanceReport, type PerformanceReport } from './performance.calcula
 export class PositionProjection {
   private readonly open = new Map<string, PositionOpenedEvent>();
   private readonly closed = new Map<string, PositionClosedEvent>();
+  /** Closed positions by close time, overall and per symbol: history pages are slices of these. */
+  private readonly closedByTime = new RecencyList<PositionClosedEvent>();
+  private readonly closedByTimeOf = new Map<string, RecencyList<PositionClosedEvent>>();
   private report: PerformanceReport | undefined;
 
   /** @param costs fees and slippage behind the report's `net_*` figures. */
@@ -27,6 +31,11 @@ export class PositionProjection {
     if (this.closed.has(id)) return false;
     this.open.delete(id);
     this.closed.set(id, event);
+    const time = Date.parse(event.closed_at);
+    this.closedByTime.insert(time, id, event);
+    let ofSymbol = this.closedByTimeOf.get(event.symbol);
+    if (!ofSymbol) this.closedByTimeOf.set(event.symbol, (ofSymbol = new RecencyList()));
+    ofSymbol.insert(time, id, event);
     this.report = undefined;
     return true;
   }
@@ -40,9 +49,15 @@ export class PositionProjection {
     return [...this.open.values()].filter((p) => !symbol || p.symbol === symbol).sort((a, b) => newestFirst(a.opened_at, b.opened_at, a.position_id, b.position_id));
   }
 
-  /** Closed positions, most recently closed first. */
-  closedPositions(symbol?: string): PositionClosedEvent[] {
-    return [...this.closed.values()].filter((p) => !symbol || p.symbol === symbol).sort((a, b) => newestFirst(a.closed_at, b.closed_at, a.position_id, b.position_id));
+  /** The `limit` most recently closed positions (all when undefined), most recent first. */
+  closedPositions(symbol?: string, limit?: number): PositionClosedEvent[] {
+    const list = symbol ? this.closedByTimeOf.get(symbol) : this.closedByTime;
+    return list ? list.newest(limit) : [];
+  }
+
+  /** Closed positions in all, or of one symbol. */
+  closedCountOf(symbol?: string): number {
+    return symbol ? (this.closedByTimeOf.get(symbol)?.size ?? 0) : this.closed.size;
   }
 
   /** Cached until the next close. Summed in id order, so every replica prints the same digits. */

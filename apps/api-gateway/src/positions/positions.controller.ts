@@ -45,9 +45,9 @@ export class PositionsController {
   @ApiOkResponse({ description: '{status:"success", count, total, positions:[...], timestamp}' })
   history(@Query(new ZodPipe(HistoryQuerySchema)) query: HistoryQuery): Record<string, unknown> {
     this.readModel.assertReady();
-    const all = this.readModel.positions.closedPositions(query.symbol);
-    const positions = all.slice(0, query.limit ?? HISTORY_DEFAULT).map(positionJson);
-    return { status: 'success', count: positions.length, total: all.length, positions, timestamp: responseTimestamp() };
+    const projection = this.readModel.positions;
+    const positions = projection.closedPositions(query.symbol, query.limit ?? HISTORY_DEFAULT).map(positionJson);
+    return { status: 'success', count: positions.length, total: projection.closedCountOf(query.symbol), positions, timestamp: responseTimestamp() };
   }
 
   @Get('close-requests')
