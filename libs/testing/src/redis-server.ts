@@ -13,6 +13,8 @@ export interface TestRedisOptions {
   port?: number;
   /** Reuse a data dir (restart after a crash). Default: a fresh temp dir. */
   dir?: string;
+  /** `requirepass`: clients must authenticate; `url` then carries it. Default none. */
+  password?: string;
 }
 
 export interface TestRedis {
@@ -31,8 +33,9 @@ export async function startRedis(opts: TestRedisOptions = {}): Promise<TestRedis
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--protected-mode', 'no'];
   args.push('--appendonly', opts.appendonly ? 'yes' : 'no');
   if (opts.appendonly) args.push('--appendfsync', 'always');
+  if (opts.password) args.push('--requirepass', opts.password);
   const proc = spawn('redis-server', args, { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
+  const url = opts.password ? `redis://:${encodeURIComponent(opts.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;
   await waitFor(() => ping(port), { timeoutMs: 10_000, what: `redis-server on port ${port}` });
   return {
     url,
@@ -61,6 +64,7 @@ function ping(port: number): Promise<boolean> {
     sock.setTimeout(500, () => done(false));
     sock.once('error', () => done(false));
     sock.once('connect', () => sock.write('PING\r\n'));
-    sock.once('data', (d) => done(d.toString().startsWith('+PONG')));
+    // NOAUTH: a password-protected server is up too.
+    sock.once('data', (d) => done(/^(\+PONG|-NOAUTH)/.test(d.toString())));
   });
 }

@@ -23,6 +23,8 @@ export interface ManualCloseAccepted {
 @Injectable()
 export class ManualCloseService implements OnModuleDestroy {
   private readonly queue: Queue<ManualCloseJob>;
+  /** The queue's connection, ours to close: BullMQ leaves a connection it was handed open. */
+  private readonly connection: Redis;
   private readonly log = getLogger('manual-close');
 
   constructor(
@@ -30,9 +32,8 @@ export class ManualCloseService implements OnModuleDestroy {
     @Inject(REDIS) private readonly redis: Redis,
   ) {
     // Fail fast rather than hold the request when Redis is away (no offline queue).
-    this.queue = new Queue<ManualCloseJob>(QUEUES.manualClose, {
-      connection: createRedis(redisConfigFromEnv(config), 'api-gateway:manual-close', { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
-    });
+    this.connection = createRedis(redisConfigFromEnv(config), 'api-gateway:manual-close', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.queue = new Queue<ManualCloseJob>(QUEUES.manualClose, { connection: this.connection });
     this.queue.on('error', (err) => this.log.warn({ err: err.message }, 'manual-close queue error'));
   }
 
@@ -59,9 +60,10 @@ export class ManualCloseService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    const conn = await this.queue.client;
+    // Not `await this.queue.client`: that waits for Redis to be ready, so a gateway that never
+    // reached Redis (a wrong password) never finished its SIGTERM.
     await this.queue.close();
-    await conn.quit().catch(() => conn.disconnect());
+    await this.connection.quit().catch(() => this.connection.disconnect());
   }
 
   private async unavailableOnError<T>(op: () => Promise<T>): Promise<T> {

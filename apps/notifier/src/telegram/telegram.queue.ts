@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QUEUES } from '@app/contracts';
-import { gauge } from '@app/observability';
+import { gauge, getLogger } from '@app/observability';
 import type { NotifierConfig } from '../config';
 import { RedisConnections } from '@app/redis-streams';
 import { NOTIFIER_CONFIG } from '../tokens';
@@ -29,6 +29,9 @@ export class TelegramQueue implements OnApplicationShutdown {
         removeOnFail: { age: 7 * 86_400 },
       },
     });
+    // Without a listener BullMQ prints the error itself, with console.error and every property.
+    const log = getLogger('telegram-queue');
+    this.queue.on('error', (err) => log.warn({ err: err.message }, 'telegram queue error'));
     const queue = this.queue;
     gauge({
       name: 'bullmq_queue_jobs',

@@ -25,6 +25,8 @@ export class MaxHoldScheduler implements OnModuleDestroy {
     this.queue = new Queue<MaxHoldJob>(QUEUES.maxHold, {
       connection: connections.create('position-closer:max-hold-queue', { maxRetriesPerRequest: null }),
     });
+    // Without a listener BullMQ prints the error itself, with console.error and every property.
+    this.queue.on('error', (err) => this.log.warn({ err: err.message }, 'max-hold queue error'));
   }
 
   async schedule(position: OpenPosition): Promise<void> {
