@@ -2,13 +2,17 @@ import type Redis from 'ioredis';
 
 /** A Lua script and the type of its reply (a phantom field: only the type checker reads it). */
 export interface LuaScript<R> {
-  readonly keys: number;
+  /** How many arguments are KEYS; undefined: the first argument says, as EVAL's numkeys. */
+  readonly keys: number | undefined;
   readonly lua: string;
   readonly reply?: R;
 }
 
-/** `numberOfKeys` KEYS first, then ARGV, as in EVAL. The reply type is the caller's promise about the Lua. */
-export function luaScript<R>(keys: number, lua: string): LuaScript<R> {
+/**
+ * `keys` KEYS first, then ARGV, as in EVAL; without `keys`, the call passes the key count
+ * first. The reply type is the caller's promise about the Lua.
+ */
+export function luaScript<R>(lua: string, keys?: number): LuaScript<R> {
   return { keys, lua };
 }
 
@@ -24,7 +28,7 @@ export function defineScripts<S extends Record<string, LuaScript<unknown>>>(redi
   const out: Record<string, ScriptCall<unknown>> = {};
   const commands = redis as unknown as Record<string, ScriptCall<unknown>>;
   for (const [name, script] of Object.entries(scripts)) {
-    redis.defineCommand(name, { numberOfKeys: script.keys, lua: script.lua });
+    redis.defineCommand(name, script.keys === undefined ? { lua: script.lua } : { numberOfKeys: script.keys, lua: script.lua });
     out[name] = (...args) => commands[name](...args);
   }
   return out as Scripts<S>;

@@ -41,7 +41,7 @@ export class MarketPublisher {
   private readonly scripts;
 
   constructor(redis: Redis) {
-    this.scripts = defineScripts(redis, { marketAppend: luaScript<string[]>(2, APPEND_LUA) });
+    this.scripts = defineScripts(redis, { marketAppend: luaScript<string[]>(APPEND_LUA, 2) });
   }
 
   async publish(candle: Candle | null, signals: ProducedSignal[] = []): Promise<MarketAppend> {

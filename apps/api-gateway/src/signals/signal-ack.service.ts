@@ -1,6 +1,7 @@
-import { BadRequestException, Inject, Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AckEventSchema, encodeEntry, KEYS, MicrosClock, STREAM_MAXLEN, STREAMS, type AckEvent } from '@app/contracts';
+import { defineScripts, luaScript } from '@app/redis-streams';
 import { REDIS } from '../tokens';
 import { acksTotal } from './signal-metrics';
 import type { SignalRecord } from './signal-record';
@@ -19,10 +20,6 @@ end
 return {0, redis.call('HGET', KEYS[1], ARGV[1])}
 `;
 
-type AckingRedis = Redis & {
-  gatewayAck(hash: string, stream: string, id: string, at: string, cap: number, field: string, json: string): Promise<[number, string]>;
-};
-
 export interface AckResult {
   record: SignalRecord;
   acknowledgedAt: string;
@@ -30,16 +27,16 @@ export interface AckResult {
 }
 
 @Injectable()
-export class SignalAckService implements OnModuleInit {
+export class SignalAckService {
   private readonly clock = new MicrosClock();
+  /** KEYS: acks hash, acks stream. ARGV: signal id, ack time, stream MAXLEN, entry field, entry JSON. */
+  private readonly scripts;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     private readonly readModel: SignalReadModel,
-  ) {}
-
-  onModuleInit(): void {
-    if (!(this.redis as unknown as Partial<AckingRedis>).gatewayAck) this.redis.defineCommand('gatewayAck', { numberOfKeys: 2, lua: ACK_SCRIPT });
+  ) {
+    this.scripts = defineScripts(redis, { gatewayAck: luaScript<[number, string]>(ACK_SCRIPT, 2) });
   }
 
   /** Acknowledges by stream id or by the signal's timestamp (what the guide's C# sends). */
@@ -64,7 +61,7 @@ export class SignalAckService implements OnModuleInit {
       acknowledged_at: this.clock.nowTimestamp(),
     });
     const [field, json] = encodeEntry(event);
-    const [fresh, storedAt] = await (this.redis as unknown as AckingRedis).gatewayAck(
+    const [fresh, storedAt] = await this.scripts.gatewayAck(
       KEYS.acks,
       STREAMS.acks,
       signal.id,

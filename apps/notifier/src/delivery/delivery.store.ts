@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { defineScripts, luaScript } from '@app/redis-streams';
 import type { NotificationJob } from '../telegram/notification-job';
 import type { ChatTarget } from './chat-target';
 import { COMMIT, FAN_OUT, RESERVE } from './delivery.scripts';
@@ -28,41 +29,37 @@ export interface DeliveryStoreOptions {
   lockTtlMs: number;
 }
 
-interface DeliveryCommands {
-  notifierFanOut(numKeys: number, ...args: (string | number)[]): Promise<number>;
-  notifierReserve(numKeys: number, ...args: (string | number)[]): Promise<[string, number, number]>;
-  notifierCommit(numKeys: number, ...args: (string | number)[]): Promise<number>;
-}
-
 /**
  * The per-chat delivery state in Redis: outboxes, sent/failed records, send windows, chat locks.
  * See apps/notifier/README.md for why this gives each chat each entry exactly once.
  */
 export class DeliveryStore {
-  private readonly redis: Redis & DeliveryCommands;
+  /** The key count comes first in each call: a chat's send windows vary. */
+  private readonly scripts;
 
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly keys: DeliveryKeys,
     private readonly opts: DeliveryStoreOptions,
   ) {
-    redis.defineCommand('notifierFanOut', { lua: FAN_OUT });
-    redis.defineCommand('notifierReserve', { lua: RESERVE });
-    redis.defineCommand('notifierCommit', { lua: COMMIT });
-    this.redis = redis as Redis & DeliveryCommands;
+    this.scripts = defineScripts(redis, {
+      notifierFanOut: luaScript<number>(FAN_OUT),
+      notifierReserve: luaScript<[string, number, number]>(RESERVE),
+      notifierCommit: luaScript<number>(COMMIT),
+    });
   }
 
   /** Queues `item` for every chat that has not had it yet. Returns how many outboxes gained it. */
   async fanOut(entryKey: string, item: NotificationJob, chats: readonly ChatTarget[]): Promise<number> {
     const k = this.keys;
     const keys = [k.item(entryKey), ...chats.flatMap((c) => [k.outbox(c.id), k.sent(c.id), k.failed(c.id)])];
-    return this.redis.notifierFanOut(keys.length, ...keys, JSON.stringify(item), this.opts.retentionMs, streamOrder(item.entry_id), entryKey);
+    return this.scripts.notifierFanOut(keys.length, ...keys, JSON.stringify(item), this.opts.retentionMs, streamOrder(item.entry_id), entryKey);
   }
 
   async reserve(chat: string, entryKey: string, owner: string, windows: readonly SendWindow[]): Promise<Reservation> {
     const k = this.keys;
     const keys = [k.outbox(chat), k.sent(chat), k.failed(chat), k.lock(chat), k.pause, ...windows.map((w) => w.key)];
-    const [state, ms, rank] = await this.redis.notifierReserve(
+    const [state, ms, rank] = await this.scripts.notifierReserve(
       keys.length,
       ...keys,
       entryKey,
@@ -107,7 +104,7 @@ export class DeliveryStore {
   async commit(chat: string, owner: string, outcome: CommitOutcome, entryKeys: readonly string[], windows: readonly SendWindow[], pauseMs = 0): Promise<void> {
     const k = this.keys;
     const keys = [k.lock(chat), k.outbox(chat), k.sent(chat), k.failed(chat), k.pause, ...windows.map((w) => w.key)];
-    await this.redis.notifierCommit(keys.length, ...keys, owner, outcome, this.opts.retentionMs, Math.max(0, Math.ceil(pauseMs)), ...entryKeys);
+    await this.scripts.notifierCommit(keys.length, ...keys, owner, outcome, this.opts.retentionMs, Math.max(0, Math.ceil(pauseMs)), ...entryKeys);
   }
 
   /** Moves entries out of the outbox into `failed` without a reservation (unreadable items). */

@@ -1,6 +1,5 @@
 import type Redis from 'ioredis';
 import type { z } from 'zod';
-import type { Result } from 'ioredis';
 import {
   CloseRequestSchema,
   formatZodError,
@@ -16,17 +15,9 @@ import {
   type PositionClosedEvent,
   type PositionEvent,
 } from '@app/contracts';
-import { ensureGroup } from '@app/redis-streams';
+import { defineScripts, ensureGroup, luaScript } from '@app/redis-streams';
 import type { OpenPosition } from './position';
 import { CLOSE_POSITION_LUA, OPEN_POSITION_LUA, RECORD_PRICE_LUA } from './position.scripts';
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    positionOpen(...args: (string | number)[]): Result<string, Context>;
-    positionClose(...args: (string | number)[]): Result<number, Context>;
-    positionRecordPrice(...args: (string | number)[]): Result<number, Context>;
-  }
-}
 
 export type OpenOutcome = 'opened' | 'exists' | 'stale' | 'occupied';
 
@@ -45,10 +36,14 @@ export class CorruptStateError extends Error {
 
 /** Position state in Redis (see KEYS in contracts); every change goes through a Lua script. */
 export class PositionStore {
+  private readonly scripts;
+
   constructor(private readonly redis: Redis) {
-    redis.defineCommand('positionOpen', { numberOfKeys: 5, lua: OPEN_POSITION_LUA });
-    redis.defineCommand('positionClose', { numberOfKeys: 5, lua: CLOSE_POSITION_LUA });
-    redis.defineCommand('positionRecordPrice', { numberOfKeys: 1, lua: RECORD_PRICE_LUA });
+    this.scripts = defineScripts(redis, {
+      positionOpen: luaScript<OpenOutcome>(OPEN_POSITION_LUA, 5),
+      positionClose: luaScript<number>(CLOSE_POSITION_LUA, 5),
+      positionRecordPrice: luaScript<number>(RECORD_PRICE_LUA, 1),
+    });
   }
 
   /**
@@ -85,7 +80,7 @@ export class PositionStore {
   /** Stores the position and publishes its `opened` event, unless the id or symbol is taken. */
   async open(position: OpenPosition): Promise<OpenOutcome> {
     const json = JSON.stringify(validated(PositionOpenedEventSchema, position));
-    const outcome = await this.redis.positionOpen(
+    return this.scripts.positionOpen(
       KEYS.positions,
       KEYS.openPositions,
       KEYS.openBySymbol,
@@ -96,7 +91,6 @@ export class PositionStore {
       json,
       STREAM_MAXLEN[STREAMS.positions],
     );
-    return outcome as OpenOutcome;
   }
 
   /**
@@ -107,7 +101,7 @@ export class PositionStore {
   async close(closed: PositionClosedEvent, request: CloseRequest | null): Promise<boolean> {
     const event = JSON.stringify(validated(PositionClosedEventSchema, closed));
     const req = request ? JSON.stringify(validated(CloseRequestSchema, request)) : '';
-    const done = await this.redis.positionClose(
+    const done = await this.scripts.positionClose(
       KEYS.positions,
       KEYS.openPositions,
       KEYS.openBySymbol,
@@ -125,7 +119,7 @@ export class PositionStore {
 
   async recordPrice(candle: Candle): Promise<void> {
     const last: LastPrice = { price: candle.close, time: candle.close_time };
-    await this.redis.positionRecordPrice(KEYS.lastPrice, candle.symbol, candle.close_time, JSON.stringify(last));
+    await this.scripts.positionRecordPrice(KEYS.lastPrice, candle.symbol, candle.close_time, JSON.stringify(last));
   }
 
   async lastPrice(symbol: string): Promise<LastPrice | null> {
