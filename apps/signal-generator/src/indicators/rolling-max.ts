@@ -24,11 +24,13 @@ export class RollingMax {
       this.size--;
     }
     while (this.size > 0) {
-      const back = (this.head + this.size - 1) % p;
+      let back = this.head + this.size - 1;
+      if (back >= p) back -= p;
       if (this.vals[back] > x) break;
       this.size--;
     }
-    const at = (this.head + this.size) % p;
+    let at = this.head + this.size;
+    if (at >= p) at -= p;
     this.seqs[at] = i;
     this.vals[at] = x;
     this.size++;

@@ -17,7 +17,9 @@ export class Stochastic {
   private readonly dRing: Float64Array;
   private count = 0;
   private kCount = 0;
+  private kSlot = 0;
   private dCount = 0;
+  private dSlot = 0;
   stochK = NaN;
   stochD = NaN;
 
@@ -39,25 +41,27 @@ export class Stochastic {
     if (++this.count < this.n) return false;
     const divisor = highest - lowest;
     const fastK = ((close - lowest) * 100) / (divisor === 0 ? 1 : divisor);
-    this.kRing[this.kCount++ % this.m] = fastK;
-    if (this.kCount < this.m) return false;
-    const k = meanOldestFirst(this.kRing, this.kCount);
+    this.kRing[this.kSlot] = fastK;
+    this.kSlot = this.kSlot + 1 === this.m ? 0 : this.kSlot + 1;
+    if (++this.kCount < this.m) return false;
+    const k = meanOldestFirst(this.kRing, this.kSlot);
     this.stochK = k;
     if (k === 0) {
       this.stochD = 0;
       return true;
     }
-    this.dRing[this.dCount++ % this.p] = k;
-    if (this.dCount < this.p) return false;
-    this.stochD = meanOldestFirst(this.dRing, this.dCount);
+    this.dRing[this.dSlot] = k;
+    this.dSlot = this.dSlot + 1 === this.p ? 0 : this.dSlot + 1;
+    if (++this.dCount < this.p) return false;
+    this.stochD = meanOldestFirst(this.dRing, this.dSlot);
     return true;
   }
 }
 
-/** Mean of a full ring after `count` writes, summed oldest first (the library's order). */
-function meanOldestFirst(ring: Float64Array, count: number): number {
+/** Mean of a full ring whose oldest value is at `oldest`, summed oldest first (the library's order). */
+function meanOldestFirst(ring: Float64Array, oldest: number): number {
   const len = ring.length;
   let sum = 0;
-  for (let j = 0, i = count % len; j < len; j++, i = i + 1 === len ? 0 : i + 1) sum += ring[i];
+  for (let j = 0, i = oldest; j < len; j++, i = i + 1 === len ? 0 : i + 1) sum += ring[i];
   return sum / len;
 }

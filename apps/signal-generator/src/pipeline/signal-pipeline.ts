@@ -43,6 +43,9 @@ interface SymbolState {
   strategies: Strategy[];
   atr: Atr;
   lastOpenTime: number;
+  /** The hole that resets the state, for the timeframe it was made for (saves a lookup per candle). */
+  timeframe: string;
+  maxGapMs: number;
 }
 
 /**
@@ -146,7 +149,7 @@ export class SignalPipeline {
   private stateFor(candle: Candle): SymbolState | undefined {
     const prev = this.symbols.get(candle.symbol);
     if (prev && candle.open_time <= prev.lastOpenTime) return undefined;
-    const maxGap = (this.opts.maxGapCandles ?? 5) * timeframeMs(candle.timeframe);
+    const maxGap = prev?.timeframe === candle.timeframe ? prev.maxGapMs : (this.opts.maxGapCandles ?? 5) * timeframeMs(candle.timeframe);
     if (prev && candle.open_time - prev.lastOpenTime <= maxGap) {
       prev.lastOpenTime = candle.open_time;
       return prev;
@@ -155,6 +158,8 @@ export class SignalPipeline {
       strategies: createStrategies(this.opts.strategies, this.opts.strategyParams),
       atr: new Atr(this.opts.risk.atrPeriod),
       lastOpenTime: candle.open_time,
+      timeframe: candle.timeframe,
+      maxGapMs: maxGap,
     };
     this.symbols.set(candle.symbol, fresh);
     return fresh;

@@ -1,4 +1,5 @@
-import { decimalsOf, roundToTick, TickInference } from './tick-size';
+import { sampleCandles } from '../../test/candles';
+import { decimals8, decimalsOf, roundToTick, TickInference } from './tick-size';
 
 describe('tick rounding', () => {
   it('rounds in the direction asked without floating-point tails', () => {
@@ -25,5 +26,13 @@ describe('tick rounding', () => {
     expect(t.tick('BTCUSDT')).toBe(0.1);
     t.observe('ETHUSDT', 1826.59);
     expect(t.tick('ETHUSDT')).toBe(0.01);
+  });
+});
+
+describe('decimals8', () => {
+  it('counts the decimals of the shortest form, capped at 8, for every price and volume of the sample and odd values', () => {
+    const values = [...sampleCandles('BTCUSDT'), ...sampleCandles('ETHUSDT')].flatMap((c) => [c.open, c.high, c.low, c.close, c.volume]);
+    values.push(0, 1, 0.1, 0.3, 1e-7, 1.5e-8, 123456789.123, 1e21, 95478.10000000001, 0.1 + 0.2, 1 / 3, 2.5e-9);
+    for (const x of values) expect([x, decimals8(x)]).toEqual([x, Math.min(decimalsOf(x), 8)]);
   });
 });

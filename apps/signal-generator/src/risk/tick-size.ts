@@ -28,7 +28,17 @@ export function roundToTick(price: number, tick: number, mode: 'down' | 'up' | '
   return Number((n * tick).toFixed(tickDecimals(tick)));
 }
 
-const decimals8 = (p: number): number => Math.min(decimalsOf(p), 8);
+const POW10 = Array.from({ length: 9 }, (_, d) => 10 ** d);
+
+/**
+ * Math.min(decimalsOf(x), 8) without printing x: the fewest decimals d whose rounding gives x back
+ * is the shortest form's, since that form round-trips and a shorter one would have been printed.
+ * The pipeline asks it four times per candle for each symbol's first 1000 candles.
+ */
+export function decimals8(x: number): number {
+  for (let d = 0; d < 8; d++) if (Math.round(x * POW10[d]) / POW10[d] === x) return d;
+  return 8;
+}
 
 const TICKS = Array.from({ length: 9 }, (_, d) => Number((10 ** -d).toFixed(d)));
 
