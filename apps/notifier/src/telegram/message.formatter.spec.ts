@@ -2,7 +2,7 @@ import { htmlError, plainText } from '../../test/fixtures/fake-telegram.server';
 import { makeClosedEvent, makeSignal, markersIn } from '../../test/fixtures/signals';
 import { buildDigest, composeMessage } from './digest';
 import { capMessage, escapeHtml, MAX_MESSAGE_CHARS } from './html';
-import { formatPositionClosed, formatSignal } from './message.formatter';
+import { digestLine, formatPositionClosed, formatSignal } from './message.formatter';
 import type { NotificationJob } from './notification-job';
 
 const HOSTILE = '<script>alert("x")</script> & <b>bold</b> &amp; 1 < 2 > 0';
@@ -86,6 +86,12 @@ describe('position closed message', () => {
     const loss = formatPositionClosed(makeClosedEvent({ reason: 'stop_loss', pnl_pct: -0.5, pnl_leveraged_pct: -10, r_multiple: -1 }));
     expect(loss).toMatch(/^❌ .* · stop loss\n/);
     expect(loss).toContain('PnL <b>-0.50%</b> · <b>-10.00%</b> at 20x · <b>-1.00R</b>');
+  });
+
+  it('shows the R after fees and slippage beside the gross R when the closer priced costs', () => {
+    const e = makeClosedEvent({ net_r_multiple: 2.1234, fees_quote: 0.7 });
+    expect(formatPositionClosed(e)).toContain('PnL <b>+1.20%</b> · <b>+24.00%</b> at 20x · <b>+2.40R</b> (net +2.12R after fees)\n');
+    expect(digestLine({ kind: 'position_closed', entry_id: '1-0', event: e })).toContain('+2.40R (net +2.12R after fees)');
   });
 
   it('escapes a hostile symbol and strategy list', () => {

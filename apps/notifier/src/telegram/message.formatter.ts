@@ -66,7 +66,7 @@ export function formatPositionClosed(e: PositionClosedEvent): string {
   const lines = [
     `${e.pnl_pct >= 0 ? '✅' : '❌'} <b>${field(e.symbol, 20)} ${e.direction} closed</b> · ${CLOSE_REASON[e.reason]}`,
     `Entry <code>${formatPrice(e.entry_price)}</code> → Exit <code>${formatPrice(e.exit_price)}</code>`,
-    `PnL <b>${formatPct(e.pnl_pct)}</b> · <b>${formatPct(e.pnl_leveraged_pct)}</b> at ${formatShort(e.leverage)}x · <b>${formatR(e.r_multiple)}</b>`,
+    `PnL <b>${formatPct(e.pnl_pct)}</b> · <b>${formatPct(e.pnl_leveraged_pct)}</b> at ${formatShort(e.leverage)}x · <b>${formatR(e.r_multiple)}</b>${netR(e)}`,
     `⏱ Held ${formatDuration(e.hold_seconds)} · ${field(e.timeframe, 8)} · ${field(e.strategy_name, 60)}`,
     ...(e.strategies.length ? [`✅ ${nameList(e.strategies)}`] : []),
     `🕒 signal <code>${field(e.signal_timestamp, 32)}</code> UTC`,
@@ -87,9 +87,14 @@ function signalLine(s: NewSignal): string {
 function positionClosedLine(e: PositionClosedEvent): string {
   return (
     `${e.pnl_pct >= 0 ? '✅' : '❌'} <b>${field(e.symbol, 20)}</b> ${e.direction} closed · ${CLOSE_REASON[e.reason]}` +
-    ` · ${formatPct(e.pnl_pct)} (${formatPct(e.pnl_leveraged_pct)} at ${formatShort(e.leverage)}x) · ${formatR(e.r_multiple)}` +
+    ` · ${formatPct(e.pnl_pct)} (${formatPct(e.pnl_leveraged_pct)} at ${formatShort(e.leverage)}x) · ${formatR(e.r_multiple)}${netR(e)}` +
     ` · <code>${field(e.signal_timestamp, 32)}</code>`
   );
+}
+
+/** The R after fees and slippage beside the gross one; events closed before costs were recorded have none. */
+function netR(e: PositionClosedEvent): string {
+  return e.net_r_multiple === undefined ? '' : ` (net ${formatR(e.net_r_multiple)} after fees)`;
 }
 
 /** Strategies that voted the signal's way; empty when the signal carries no votes. */
