@@ -46,6 +46,8 @@ interface SymbolState {
   /** The hole that resets the state, for the timeframe it was made for (saves a lookup per candle). */
   timeframe: string;
   maxGapMs: number;
+  /** The inferred tick once settled, so later candles skip the inference's lookups. */
+  settledTick?: number;
 }
 
 /**
@@ -81,7 +83,12 @@ export class SignalPipeline {
     const state = this.stateFor(candle);
     d.reset(candle, state?.strategies);
     if (state === undefined) return d;
-    this.ticks.observe(candle.symbol, candle.open, candle.high, candle.low, candle.close);
+    let inferredTick = state.settledTick;
+    if (inferredTick === undefined) {
+      this.ticks.observe(candle.symbol, candle.open, candle.high, candle.low, candle.close);
+      inferredTick = this.ticks.tick(candle.symbol);
+      if (this.ticks.settled(candle.symbol)) state.settledTick = inferredTick;
+    }
     let buys = 0;
     let sells = 0;
     let buyConf = 0;
@@ -98,7 +105,7 @@ export class SignalPipeline {
     }
     const atrValue = state.atr.add(candle.high, candle.low, candle.close);
     const atr = (d.atr = Number.isNaN(atrValue) ? undefined : atrValue);
-    const tick = (d.tick = this.opts.tickSize?.(candle.symbol) ?? this.ticks.tick(candle.symbol));
+    const tick = (d.tick = this.opts.tickSize?.(candle.symbol) ?? inferredTick);
 
     d.outcome = Outcome.NotFused;
     if (!this.fusion.fuse(buys, sells, buyConf, sellConf, state.strategies.length)) return d;

@@ -67,6 +67,11 @@ export class TickInference {
     this.decimals.set(symbol, d);
   }
 
+  /** True once `symbol`'s estimate can no longer change. */
+  settled(symbol: string): boolean {
+    return (this.seen.get(symbol) ?? 0) >= this.sampleCandles;
+  }
+
   tick(symbol: string): number | undefined {
     const d = this.decimals.get(symbol);
     return d === undefined ? undefined : TICKS[d];
