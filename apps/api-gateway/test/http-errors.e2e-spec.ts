@@ -49,6 +49,14 @@ describe('api-gateway HTTP errors: every layer answers in the contract shape', (
       expect(ended).toBe('closed');
     });
 
+    it('junk right behind a request still being answered: that response comes first and last, then a close', async () => {
+      // A GET's body sent without Content-Length (Node's client does this) reads as a broken next request.
+      const { responses, ended } = await rawExchange(port, `GET /api/signals/latest HTTP/1.1\r\nHost: gw\r\n\r\n{"id":"${'1'.repeat(5000)}"}`);
+      expect(responses.map((r) => r.status)).toEqual([200]);
+      expect(responses[0].headers.connection).toBe('close');
+      expect(ended).toBe('closed');
+    });
+
     it('headers that never finish: 408 after HTTP_HEADERS_TIMEOUT_MS, not a hang', async () => {
       const { responses, ended, elapsedMs } = await rawExchange(port, ['GET /api/signals HTTP/1.1\r\n', 'Host: gw\r\n', 'X-Slow: 1\r\n'], {
         gapMs: 200,

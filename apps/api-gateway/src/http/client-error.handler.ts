@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { errorBody, JSON_CONTENT_TYPE } from './error-body';
 
@@ -70,6 +70,16 @@ export function contractClientErrorHandler(limits: ClientErrorLimits) {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
     if (!socket.writable) {
       socket.destroy();
+      return;
+    }
+    // Garbage after a request still being answered (a body sent without framing, pipelined
+    // junk): writing our 400 now would put it before that response, and a response after
+    // `Connection: close` breaks the client. Let that response finish as the last one instead.
+    const inflight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (inflight && !inflight.writableFinished) {
+      inflight.shouldKeepAlive = false;
+      inflight.once('finish', () => socket.end());
+      setTimeout(() => socket.destroy(), limits.requestTimeoutMs).unref();
       return;
     }
     const { status, message } = clientErrorReply(err, limits);
