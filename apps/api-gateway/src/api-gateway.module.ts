@@ -7,6 +7,7 @@ import { IndexController } from './docs/index.controller';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ApiKeyGuard } from './http/api-key.guard';
+import { ControlModule } from './control/control.module';
 import { RedisModule } from './redis/redis.module';
 import { PositionsModule } from './positions/positions.module';
 import { SignalsModule } from './signals/signals.module';
@@ -29,6 +30,7 @@ export class ApiGatewayModule {
         SignalsModule,
         // Feature modules:
         PositionsModule,
+        ControlModule,
       ],
       controllers: [IndexController, HealthController, StatsController],
       providers: [RequestStats, { provide: APP_FILTER, useClass: AllExceptionsFilter }, { provide: APP_GUARD, useClass: ApiKeyGuard }],

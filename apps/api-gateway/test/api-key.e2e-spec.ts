@@ -20,6 +20,10 @@ const ROUTES: Array<[method: 'GET' | 'POST', path: string]> = [
   ['GET', '/api/positions/some-id'],
   ['POST', '/api/positions/some-id/close'],
   ['GET', '/api/performance'],
+  ['GET', '/api/control'],
+  ['POST', '/api/control/pause'],
+  ['POST', '/api/control/resume'],
+  ['POST', '/api/control/flatten'],
 ];
 
 /** The spellings an attacker tries for one path; the router may decode or normalise any of them. */

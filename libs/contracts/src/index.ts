@@ -6,3 +6,4 @@ export * from './signal.schema';
 export * from './candle.schema';
 export * from './market-entry.schema';
 export * from './position.schema';
+export * from './control.schema';

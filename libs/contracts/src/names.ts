@@ -18,6 +18,8 @@ export const STREAMS = {
   acks: 'signal-acks',
   /** Early-exit instructions for ATAS (opposite signal, max hold, manual). */
   closeRequests: 'close-requests',
+  /** Kill switch changes (gateway → every gateway replica, notifier). See ControlEventSchema. */
+  control: 'control',
 } as const;
 
 export const GROUPS = {
@@ -30,6 +32,7 @@ export const STREAM_GROUPS: Record<string, readonly string[]> = {
   [STREAMS.signals]: [GROUPS.notifier],
   [STREAMS.market]: [GROUPS.positionCloser],
   [STREAMS.positions]: [GROUPS.notifier],
+  [STREAMS.control]: [GROUPS.notifier],
 };
 
 export const QUEUES = {
@@ -56,6 +59,8 @@ export const KEYS = {
    * chat locks, the 429 pause (layout in apps/notifier/README.md).
    */
   notifierDelivery: 'notifier',
+  /** String: JSON of the kill switch's current ControlState (absent: enabled). */
+  control: 'control:state',
 } as const;
 
 /** Approximate MAXLEN caps for XADD ~. */
@@ -65,4 +70,5 @@ export const STREAM_MAXLEN = {
   [STREAMS.positions]: 10_000,
   [STREAMS.acks]: 10_000,
   [STREAMS.closeRequests]: 10_000,
+  [STREAMS.control]: 10_000,
 } as const;

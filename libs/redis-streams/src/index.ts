@@ -10,3 +10,4 @@ export * from './group-lag';
 export * from './interruptible-delay';
 export * from './define-scripts';
 export * from './market.publisher';
+export * from './control.store';

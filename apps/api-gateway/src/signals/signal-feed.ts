@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { ControlState } from '@app/contracts';
 import type { SignalRecord } from './signal-record';
 
-/** What SSE clients are told: a new signal, or that a signal was acknowledged (on any replica). */
-export type FeedEvent = { type: 'signal'; record: SignalRecord } | { type: 'ack'; record: SignalRecord };
+/** What SSE clients are told: a new signal, that a signal was acknowledged, or a kill switch change (on any replica). */
+export type FeedEvent = { type: 'signal'; record: SignalRecord } | { type: 'ack'; record: SignalRecord } | { type: 'control'; state: ControlState };
 
 export type FeedListener = (event: FeedEvent) => void;
 

@@ -34,6 +34,27 @@ function setup(opts: { ttlMs?: number; activeMax?: number; historyMax?: number }
 const ids = (records: readonly { signal: Signal }[]) => records.map((r) => r.signal.id);
 
 describe('SignalProjection', () => {
+  it('paused: active signals and those applied meanwhile are history only, and resume revives none', () => {
+    const { p } = setup();
+    const before = signal(T0);
+    p.apply(before);
+    p.setPaused(true);
+    const during = signal(T0 + 1000, { symbol: 'ETHUSDT' });
+    p.apply(during);
+    expect(p.active().records).toEqual([]);
+    expect(p.latest()).toBeNull();
+    expect(p.history().records.map((r) => [r.signal.id, r.state])).toEqual([
+      [during.id, 'paused'],
+      [before.id, 'paused'],
+    ]);
+    expect(JSON.parse(p.history().json)[0].state).toBe('paused');
+    p.setPaused(false);
+    expect(p.latest()).toBeNull();
+    const after = signal(T0 + 2000);
+    p.apply(after);
+    expect(ids(p.active().records)).toEqual([after.id]);
+  });
+
   it('counts received signals by metadata.source, a missing source as unknown', () => {
     const { p } = setup();
     const md = { consensus_confidence: 75, strategies_agree: 3, risk_reward_ratio: 2.4 };

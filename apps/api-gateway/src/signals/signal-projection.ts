@@ -64,6 +64,7 @@ export class SignalProjection {
   private readonly ackedUpTo = new Map<string, string>();
   private readonly pendingAcks = new Map<string, string>();
   private lastAppliedId: string | null = null;
+  private paused = false;
   private nextExpiryAt = Infinity;
 
   private version = 0;
@@ -130,6 +131,8 @@ export class SignalProjection {
     if (pendingAck !== undefined) {
       this.pendingAcks.delete(signal.id);
       this.markAcknowledged(rec, pendingAck);
+    } else if (this.paused) {
+      this.leaveActive(rec, 'paused');
     } else if (rec.expiresAtMs <= this.now()) {
       this.leaveActive(rec, 'expired');
     } else {
@@ -141,6 +144,23 @@ export class SignalProjection {
     this.enforceHistoryCap();
     this.version++;
     return { record: rec, superseded };
+  }
+
+  /** Whether the kill switch holds signals back (paused or flatten). */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /**
+   * The kill switch. Pausing takes every active signal out of active (state `paused`) and every
+   * signal applied until resume arrives paused; resuming revives none of them: a signal held back
+   * while the trader said stop is stale by the time they say go.
+   */
+  setPaused(paused: boolean): void {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    if (paused) for (const rec of [...this.activeByKey.values()]) this.leaveActive(rec, 'paused');
+    this.version++;
   }
 
   /** The signal with this stream id or timestamp, if still in history. */

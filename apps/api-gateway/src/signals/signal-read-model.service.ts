@@ -1,5 +1,6 @@
 import { Inject, Injectable, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
-import { signalSource, type Signal } from '@app/contracts';
+import { DEFAULT_CONTROL_STATE, signalSource, type ControlState, type Signal } from '@app/contracts';
+import { compareStreamIds } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../tokens';
 import { SignalFeed } from './signal-feed';
@@ -14,6 +15,9 @@ import { SignalProjection, type AckOutcome } from './signal-projection';
 export class SignalReadModel implements OnModuleDestroy {
   readonly projection: SignalProjection;
   private loaded = false;
+  private controlState: ControlState = DEFAULT_CONTROL_STATE;
+  /** The `control` stream entry last applied: a change applied locally is not applied again by its echo. */
+  private controlEntryId: string | null = null;
   private readonly unregister: () => void;
 
   constructor(
@@ -53,8 +57,28 @@ export class SignalReadModel implements OnModuleDestroy {
       const applied = this.projection.apply(signal);
       if (!applied) continue;
       signalsReceived.inc({ source: signalSource(signal) });
-      if (live) this.feed.publish({ type: 'signal', record: applied.record });
+      // A paused signal is history only: SSE clients (the C# one included) must not see it as new.
+      if (live && applied.record.state !== 'paused') this.feed.publish({ type: 'signal', record: applied.record });
     }
+  }
+
+  /** The kill switch as this replica last heard it. */
+  get control(): ControlState {
+    return this.controlState;
+  }
+
+  /**
+   * A kill switch change (from this replica's endpoint, the control stream, or the rebuild).
+   * Changes apply in stream order; an entry at or before the last applied one is ignored.
+   */
+  takeControl(state: ControlState, entryId: string | null, live: boolean): void {
+    if (entryId !== null) {
+      if (this.controlEntryId !== null && compareStreamIds(entryId, this.controlEntryId) <= 0) return;
+      this.controlEntryId = entryId;
+    }
+    this.controlState = state;
+    this.projection.setPaused(state.trading !== 'enabled');
+    if (live) this.feed.publish({ type: 'control', state });
   }
 
   /** Marks an ack (from this replica's endpoint, another replica's event, or the rebuild). */

@@ -1,6 +1,7 @@
 import type { Signal } from '@app/contracts';
 
-export type SignalState = 'active' | 'acknowledged' | 'expired' | 'superseded';
+/** `paused`: stored while the kill switch was off (or turned off while it was active); never served as active. */
+export type SignalState = 'active' | 'acknowledged' | 'expired' | 'superseded' | 'paused';
 
 /** One signal as the gateway holds it. Read-only outside the projection. */
 export interface SignalRecord {

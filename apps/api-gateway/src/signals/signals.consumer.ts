@@ -2,9 +2,21 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type Redis from 'ioredis';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { AckEventSchema, decodeEntry, KEYS, MalformedEntryError, SignalSchema, STREAMS, type AckEvent, type NewSignal, type Signal } from '@app/contracts';
+import {
+  AckEventSchema,
+  ControlEventSchema,
+  decodeEntry,
+  KEYS,
+  MalformedEntryError,
+  SignalSchema,
+  STREAMS,
+  type AckEvent,
+  type ControlEvent,
+  type NewSignal,
+  type Signal,
+} from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
-import { createRedis, InterruptibleDelay, nextBackoff, redisConfigFromEnv, StreamReader } from '@app/redis-streams';
+import { compareStreamIds, ControlStore, createRedis, InterruptibleDelay, nextBackoff, redisConfigFromEnv, StreamReader } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, REDIS } from '../tokens';
 import { toSignal } from './signal-json';
@@ -20,6 +32,7 @@ const STARTUP_WAIT_MS = 5000;
 interface ResumePoints {
   signals: string;
   acks: string;
+  control: string;
 }
 
 /**
@@ -33,6 +46,7 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly log = getLogger('signals-consumer');
   private signalsReader: StreamReader<NewSignal> | undefined;
   private acksReader: StreamReader<AckEvent> | undefined;
+  private controlReader: StreamReader<ControlEvent> | undefined;
   private readonly connections: Redis[] = [];
   private closing = false;
   private readonly delay = new InterruptibleDelay();
@@ -60,7 +74,7 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     this.closing = true;
     this.delay.wake();
     await this.starting;
-    await Promise.all([this.signalsReader?.close(), this.acksReader?.close()]);
+    await Promise.all([this.signalsReader?.close(), this.acksReader?.close(), this.controlReader?.close()]);
   }
 
   private async startWithRetry(): Promise<void> {
@@ -86,6 +100,9 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
    */
   private async rebuild(): Promise<ResumePoints> {
     const ackTail = (await this.redis.xrevrange(STREAMS.acks, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    // Same reasoning for the kill switch: any change after this tail is replayed by its reader.
+    const controlTail = (await this.redis.xrevrange(STREAMS.control, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    const controlNow = await new ControlStore(this.redis).read();
     const tail = (await this.redis.xrevrange(STREAMS.signals, '+', '-', 'COUNT', this.config.HISTORY_MAX)) as [string, string[]][];
     tail.reverse();
     const signals: Signal[] = [];
@@ -98,16 +115,40 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
         this.log.warn({ id, err: err.reason }, 'skipping malformed stream entry');
       }
     }
+    const changes = signals.length ? await this.controlChangesFrom(signals[0].id) : [];
     // HMGET of just these ids, not HGETALL: the acks hash outlives the capped stream.
     const acks = signals.length ? await this.redis.hmget(KEYS.acks, ...signals.map((s) => s.id)) : [];
-    this.readModel.take(signals, false);
+    // Signals and switch changes in stream-id order, so each signal gets the state it had live.
+    this.readModel.takeControl(changes.length ? { ...controlNow, trading: changes[0].event.previous } : controlNow, null, false);
+    let next = 0;
+    for (const signal of signals) {
+      for (; next < changes.length && compareStreamIds(changes[next].id, signal.id) < 0; next++) this.readModel.takeControl(changes[next].event, changes[next].id, false);
+      this.readModel.take([signal], false);
+    }
+    for (; next < changes.length; next++) this.readModel.takeControl(changes[next].event, changes[next].id, false);
     signals.forEach((s, i) => {
       const at = acks[i];
       if (at) this.readModel.takeAck(s.id, at, false);
     });
     const last = tail.length ? tail[tail.length - 1][0] : '0-0';
-    this.log.info({ signals: signals.length, acked: acks.filter(Boolean).length, resume_after: last }, 'rebuilt signals from Redis');
-    return { signals: last, acks: ackTail[0]?.[0] ?? '0-0' };
+    this.log.info({ signals: signals.length, acked: acks.filter(Boolean).length, trading: this.readModel.control.trading, resume_after: last }, 'rebuilt signals from Redis');
+    const lastChange = changes.length ? changes[changes.length - 1].id : undefined;
+    return { signals: last, acks: ackTail[0]?.[0] ?? '0-0', control: lastChange ?? controlTail[0]?.[0] ?? '0-0' };
+  }
+
+  /** Kill switch changes at or after `fromId`, oldest first (a damaged entry is counted and skipped). */
+  private async controlChangesFrom(fromId: string): Promise<{ id: string; event: ControlEvent }[]> {
+    const entries = (await this.redis.xrange(STREAMS.control, fromId, '+', 'COUNT', 10_000)) as [string, string[]][];
+    const out: { id: string; event: ControlEvent }[] = [];
+    for (const [id, fields] of entries) {
+      try {
+        out.push({ id, event: decodeEntry(ControlEventSchema, id, fields) });
+      } catch (err) {
+        if (!(err instanceof MalformedEntryError)) throw err;
+        malformedSignalEntries.inc({ stream: STREAMS.control, reader: 'api-gateway-rebuild' });
+      }
+    }
+    return out;
   }
 
   private async follow(from: ResumePoints): Promise<void> {
@@ -135,8 +176,19 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
         for (const e of entries) this.readModel.takeAck(e.payload.signal_id, e.payload.acknowledged_at, true);
       },
     });
+    this.controlReader = new StreamReader({
+      stream: STREAMS.control,
+      schema: ControlEventSchema,
+      connection: connect('api-gateway:control-reader'),
+      startId: from.control,
+      name: 'api-gateway-control',
+      handle: (entries) => {
+        for (const e of entries) this.readModel.takeControl(e.payload, e.id, true);
+      },
+    });
     this.signalsReader.start();
     this.acksReader.start();
+    this.controlReader.start();
     // Redis just answered the rebuild, so this takes milliseconds; it makes "loaded" imply "healthy".
     const patience = new AbortController();
     await Promise.race([

@@ -6,9 +6,10 @@ import type { CatchUpSignal } from './sse-client';
 
 /**
  * Every signal stored after `afterId` (exclusive), oldest first, a page at a time: the one-off
- * XRANGE of a resuming SSE client.
+ * XRANGE of a resuming SSE client. `held` skips a signal the kill switch held back: a resume must
+ * not hand out what the live stream never sent.
  */
-export async function* signalsAfter(redis: Redis, afterId: string, pageSize = 500): AsyncGenerator<CatchUpSignal> {
+export async function* signalsAfter(redis: Redis, afterId: string, held: (id: string) => boolean = () => false, pageSize = 500): AsyncGenerator<CatchUpSignal> {
   let cursor = afterId;
   for (;;) {
     const page = (await redis.xrange(STREAMS.signals, `(${cursor}`, '+', 'COUNT', pageSize)) as [string, string[]][];
@@ -16,6 +17,7 @@ export async function* signalsAfter(redis: Redis, afterId: string, pageSize = 50
       cursor = id;
       try {
         const signal = toSignal(id, decodeEntry(SignalSchema, id, fields));
+        if (held(id)) continue;
         yield { id, symbol: signal.symbol, json: JSON.stringify(signal) };
       } catch (err) {
         if (!(err instanceof MalformedEntryError)) throw err;

@@ -27,7 +27,7 @@ export class SignalStreamController {
 
   @Get('stream')
   @ApiOperation({
-    summary: 'Server-sent events: `signal` (with id) and `ack` events, heartbeats; resume with Last-Event-ID or ?since=',
+    summary: 'Server-sent events: `signal` (with id), `ack` and `control` (kill switch, also on connect) events, heartbeats; resume with Last-Event-ID or ?since=',
   })
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'symbol', required: false, example: 'BTCUSDT' })
@@ -59,10 +59,16 @@ export class SignalStreamController {
     const res = reply.raw;
     res.writeHead(200, headers);
     res.socket?.setNoDelay(true);
-    const client = this.hub.connect(res, query.symbol, since);
+    const client = this.hub.connect(res, query.symbol, this.readModel.control, since);
     if (since !== undefined) {
       try {
-        await client.catchUp(signalsAfter(this.redis, since));
+        const projection = this.readModel.projection;
+        // Paused in history, or newer than the read model knows while the switch is off.
+        const held = (id: string) => {
+          const record = projection.find({ id });
+          return record ? record.state === 'paused' : projection.isPaused;
+        };
+        await client.catchUp(signalsAfter(this.redis, since, held));
       } catch (err) {
         this.log.warn({ err: err instanceof Error ? err.message : String(err), since }, 'SSE catch-up failed; closing so the client retries');
         client.end();

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { compareStreamIds } from '@app/redis-streams';
 import type { FeedEvent } from '../signals/signal-feed';
-import { ackFrame, heartbeatFrame, RETRY_FRAME, signalFrame } from './sse-frames';
+import type { ControlState } from '@app/contracts';
+import { ackFrame, controlFrame, heartbeatFrame, RETRY_FRAME, signalFrame } from './sse-frames';
 
 export interface SseClientOptions {
   /** Only this symbol's signals and acks; all when undefined. */
@@ -10,6 +11,8 @@ export interface SseClientOptions {
   maxBufferBytes: number;
   /** Resume point (Last-Event-ID): no signal at or before it is sent, even by a replica whose reader lags. */
   resumeAfter?: string;
+  /** The kill switch state at connect, sent right after the retry frame. */
+  control: ControlState;
   /** Called once when the connection ends for any reason. */
   onClose: (client: SseClient, reason: 'closed' | 'dropped') => void;
 }
@@ -40,7 +43,7 @@ export class SseClient {
   ) {
     this.lastSignalId = opts.resumeAfter ?? null;
     res.once('close', () => this.finish('closed'));
-    res.write(RETRY_FRAME);
+    res.write(RETRY_FRAME + controlFrame(opts.control));
   }
 
   get isClosed(): boolean {
@@ -49,7 +52,10 @@ export class SseClient {
 
   /** From the in-process feed. */
   deliver(event: FeedEvent): void {
-    if (this.closed || !this.wants(event.record.signal.symbol)) return;
+    if (this.closed) return;
+    // Not held back by a catch-up: a pause must reach the client before anything else does.
+    if (event.type === 'control') return this.write(controlFrame(event.state));
+    if (!this.wants(event.record.signal.symbol)) return;
     if (this.held) {
       this.held.push(event);
       this.heldBytes += event.record.json.length;
@@ -90,6 +96,7 @@ export class SseClient {
   }
 
   private send(event: FeedEvent): void {
+    if (event.type === 'control') return this.write(controlFrame(event.state));
     if (event.type === 'ack') {
       this.write(ackFrame(event.record));
       return;

@@ -1,3 +1,4 @@
+import type { ControlState } from '@app/contracts';
 import type { SignalRecord } from '../signals/signal-record';
 
 /**
@@ -17,4 +18,9 @@ export function ackFrame(record: SignalRecord): string {
 
 export function heartbeatFrame(now: Date): string {
   return `: heartbeat ${now.toISOString()}\n\n`;
+}
+
+/** The kill switch state: sent on connect and on every change, so a client never trades on a stale "enabled". */
+export function controlFrame(state: ControlState): string {
+  return `event: control\ndata: ${JSON.stringify({ trading: state.trading, since: state.since, by: state.by })}\n\n`;
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
+import type { ControlState } from '@app/contracts';
 import { getLogger } from '@app/observability';
 import type { GatewayConfig } from '../config';
 import { SignalFeed } from '../signals/signal-feed';
@@ -47,9 +48,10 @@ export class SseHub implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Registers a connection; it receives live events once `goLive()` is called on it. */
-  connect(res: ServerResponse, symbol: string | undefined, resumeAfter?: string): SseClient {
+  connect(res: ServerResponse, symbol: string | undefined, control: ControlState, resumeAfter?: string): SseClient {
     const client = new SseClient(res, {
       symbol,
+      control,
       resumeAfter,
       maxBufferBytes: this.config.SSE_MAX_BUFFER_BYTES,
       onClose: (c, reason) => {
