@@ -91,6 +91,7 @@ describe('api-gateway positions endpoints', () => {
             opened_at: expect.any(String),
             strategies: ['ema', 'rsi'],
             market_time_ms: T0,
+            source: 'live',
           },
         ],
         timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/),

@@ -50,7 +50,7 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
     // The notifier's group on `positions` exists before the first event (STREAM_GROUPS).
     expect(((await client.redis.xinfo('GROUPS', STREAMS.positions)) as unknown[][]).map((g) => g[1])).toEqual(['notifier']);
     const base = makeSignal({ minute: 0 });
-    const id = await client.signal({ ...base, metadata: { ...base.metadata, tick_size: 0.01 } });
+    const id = await client.signal({ ...base, metadata: { ...base.metadata, tick_size: 0.01, source: 'replay' } });
     await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'opened event' });
     expect(await client.redis.sismember(KEYS.openPositions, id)).toBe(1);
 
@@ -74,6 +74,8 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
       r_multiple: 2, // 4 / |100 − 98|
       quantity: 10, // 1000 USDT / 100
       strategies: ['ema_cross'],
+      // The opening signal's provenance: Telegram marks this result as not live.
+      source: 'replay',
     });
     expect(closed.hold_seconds).toBeGreaterThanOrEqual(0);
     // After the costs set for this closer: taker 10 bps in, maker 0 out, 2 ticks of 0.01 on the

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SignalSourceSchema } from './signal-source';
 import { DirectionSchema } from './signal.schema';
 
 export const CloseReasonSchema = z.enum(['take_profit', 'stop_loss', 'opposite_signal', 'max_hold', 'manual']);
@@ -31,6 +32,11 @@ const PositionBase = z.object({
   market_time_ms: z.number().int().nonnegative().optional(),
   /** The symbol's price tick from the signal (`metadata.tick_size`): prices slippage in ticks. */
   tick_size: z.number().positive().optional(),
+  /**
+   * The opening signal's `metadata.source`: a position opened on a replayed or demo signal is
+   * not a live result. Absent on positions from signals without one, which count as not live.
+   */
+  source: SignalSourceSchema.optional(),
 });
 
 export const PositionOpenedEventSchema = PositionBase.extend({ type: z.literal('opened') });

@@ -94,6 +94,20 @@ describe('position closed message', () => {
     expect(digestLine({ kind: 'position_closed', entry_id: '1-0', event: e })).toContain('+2.40R (net +2.12R after fees)');
   });
 
+  it('marks a position opened on a non-live signal, in full and in a digest line; a live one stays as it was', () => {
+    const live = formatPositionClosed(makeClosedEvent());
+    expect(live).not.toMatch(/REPLAY|DEMO|UNKNOWN|🧪|⚠️/);
+    expect(formatPositionClosed(makeClosedEvent({ source: 'replay' }))).toBe(`<b>🧪 REPLAY</b> · not a live position\n${live}`);
+    expect(formatPositionClosed(makeClosedEvent({ source: undefined }))).toBe(`<b>⚠️ SOURCE UNKNOWN</b> · not a live position\n${live}`);
+    const items: NotificationJob[] = [
+      { kind: 'position_closed', entry_id: '1-0', event: makeClosedEvent() },
+      { kind: 'position_closed', entry_id: '2-0', event: makeClosedEvent({ source: 'demo' }) },
+    ];
+    const lines = composeMessage(items).text.split('\n');
+    expect(lines[1]).toMatch(/^✅ <b>ETHUSDT<\/b>/);
+    expect(lines[2]).toMatch(/^<b>🧪 DEMO<\/b> · ✅ <b>ETHUSDT<\/b>/);
+  });
+
   it('escapes a hostile symbol and strategy list', () => {
     const text = formatPositionClosed(makeClosedEvent({ symbol: '<X&Y>', strategies: [HOSTILE], strategy_name: HOSTILE }));
     expect(htmlError(text)).toBeUndefined();

@@ -63,7 +63,9 @@ export function formatSignal(s: NewSignal): string {
 }
 
 export function formatPositionClosed(e: PositionClosedEvent): string {
+  const tag = sourceTag({ metadata: { source: e.source } });
   const lines = [
+    ...(tag ? [`<b>${tag}</b> · not a live position`] : []),
     `${e.pnl_pct >= 0 ? '✅' : '❌'} <b>${field(e.symbol, 20)} ${e.direction} closed</b> · ${CLOSE_REASON[e.reason]}`,
     `Entry <code>${formatPrice(e.entry_price)}</code> → Exit <code>${formatPrice(e.exit_price)}</code>`,
     `PnL <b>${formatPct(e.pnl_pct)}</b> · <b>${formatPct(e.pnl_leveraged_pct)}</b> at ${formatShort(e.leverage)}x · <b>${formatR(e.r_multiple)}</b>${netR(e)}`,
@@ -85,7 +87,9 @@ function signalLine(s: NewSignal): string {
 }
 
 function positionClosedLine(e: PositionClosedEvent): string {
+  const tag = sourceTag({ metadata: { source: e.source } });
   return (
+    (tag ? `<b>${tag}</b> · ` : '') +
     `${e.pnl_pct >= 0 ? '✅' : '❌'} <b>${field(e.symbol, 20)}</b> ${e.direction} closed · ${CLOSE_REASON[e.reason]}` +
     ` · ${formatPct(e.pnl_pct)} (${formatPct(e.pnl_leveraged_pct)} at ${formatShort(e.leverage)}x) · ${formatR(e.r_multiple)}${netR(e)}` +
     ` · <code>${field(e.signal_timestamp, 32)}</code>`

@@ -1,9 +1,10 @@
 import { signalSource, type SignalSource, type SignalSourceLabel } from '@app/contracts';
 
 /**
- * The mark every non-live signal carries in Telegram, so a trader reading the chat never takes a
- * replayed, backtested or demo signal for a live one. Live signals carry none: their messages
- * stay exactly as before. A signal without `metadata.source` is not live either, and says so.
+ * The mark every non-live signal (and every position it opened) carries in Telegram, so a trader
+ * reading the chat never takes a replayed, backtested or demo signal or result for a live one.
+ * Live ones carry none: their messages stay exactly as before. Without a source is not live
+ * either, and says so.
  */
 const TAGS: Record<Exclude<SignalSourceLabel, 'live'>, string> = {
   replay: '🧪 REPLAY',

@@ -62,6 +62,13 @@ describe('openPosition', () => {
     });
   });
 
+  it('carries the signal\'s source into the opened and the closed event, so a replayed result is never taken for a live one', () => {
+    const replayed = openPosition('1-0', signal({ metadata: { ...signal().metadata, source: 'replay' } }), { kind: 'notional', notional: 1000 }, new Date(T0));
+    expect(replayed.source).toBe('replay');
+    expect(closePosition(replayed, 'take_profit', 104, new Date(T0 + 60_000), DEFAULT_COSTS).source).toBe('replay');
+    expect('source' in openPosition('2-0', signal(), { kind: 'notional', notional: 1000 }, new Date(T0))).toBe(false);
+  });
+
   it('falls back to the newest candle seen when the signal has no candle_time', () => {
     const s = signal();
     delete s.metadata.candle_time;

@@ -44,6 +44,7 @@ export function openPosition(
     strategies: agreeingStrategies(signal),
     market_time_ms: signalMarketTime(signal) ?? Math.max(0, Math.trunc(fallbackMarketTimeMs)),
     ...tickOf(signal),
+    ...(signal.metadata.source ? { source: signal.metadata.source } : {}),
   };
 }
 
