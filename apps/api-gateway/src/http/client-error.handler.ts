@@ -75,11 +75,16 @@ export function contractClientErrorHandler(limits: ClientErrorLimits) {
     // Garbage after a request still being answered (a body sent without framing, pipelined
     // junk): writing our 400 now would put it before that response, and a response after
     // `Connection: close` breaks the client. Let that response finish as the last one instead.
+    // (A request not fully received, cut by a timeout or a broken chunk, gets our answer.)
     const inflight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (inflight && !inflight.writableFinished) {
+    if (inflight && !inflight.writableFinished && inflight.req.complete) {
       inflight.shouldKeepAlive = false;
       inflight.once('finish', () => socket.end());
       setTimeout(() => socket.destroy(), limits.requestTimeoutMs).unref();
+      return;
+    }
+    if (inflight?.headersSent) {
+      socket.destroy();
       return;
     }
     const { status, message } = clientErrorReply(err, limits);
