@@ -8,6 +8,10 @@
  * case: one batch call per indicator over ready-made column arrays. A live pipeline would have to
  * recompute over history on every candle. It has no session (daily) VWAP, only a rolling one.
  *
+ * The third row is the pipeline's own incremental indicators (apps/signal-generator/src/indicators)
+ * in the same loop as the Faster* baseline; their agreement with trading-signals is held by
+ * indicators.spec.ts.
+ *
  * Run: npm run bench:indicators   (env: BENCH_SECONDS per case, default 2)
  */
 import { IndicatorsSync } from '@ixjb94/indicators';
@@ -21,6 +25,7 @@ import {
   FasterSMA,
   FasterStochasticOscillator,
 } from 'trading-signals';
+import { fastIndicatorLoop } from './support/fast-loop';
 import { fasterIndicatorLoop } from './support/faster-loop';
 import { rate, sampleCandles } from './support/sample';
 
@@ -124,9 +129,11 @@ async function main(): Promise<void> {
   process.stdout.write(`indicator ceiling: ${candles.length} real 1m candles (BTCUSDT, ETHUSDT), EMA 9/21, RSI 14, BB 20/2, MACD 12/26/9, VWAP, stochastic 14/3/3, volume SMA 20, ATR 14; median over ${SECONDS} s per case, node ${process.version}\n\n`);
   const base = await rate(() => fasterIndicatorLoop(candles), candles.length, SECONDS);
   const alt = await rate(() => ixjbBatch(cols), candles.length, SECONDS);
+  const own = await rate(() => fastIndicatorLoop(candles), candles.length, SECONDS);
   process.stdout.write(`| case | candles/s | vs trading-signals loop |\n|---|---:|---:|\n`);
   process.stdout.write(`| trading-signals Faster* loop (baseline) | ${fmt(base)} | 1.00x |\n`);
-  process.stdout.write(`| @ixjb94/indicators, one batch call per indicator | ${fmt(alt)} | ${(alt / base).toFixed(2)}x |\n\n`);
+  process.stdout.write(`| @ixjb94/indicators, one batch call per indicator | ${fmt(alt)} | ${(alt / base).toFixed(2)}x |\n`);
+  process.stdout.write(`| the pipeline's incremental indicators (indicators/), same loop | ${fmt(own)} | ${(own / base).toFixed(2)}x |\n\n`);
   process.stdout.write(`| indicator | values compared | max difference from trading-signals (relative) | within 1e-9 |\n|---|---:|---:|---|\n`);
   const refs = cols.map(referenceSeries);
   const alts = cols.map(alternativeSeries);
