@@ -8,6 +8,7 @@ import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { ControlModule } from './control/control.module';
+import { MarketModule } from './market/market.module';
 import { RedisModule } from './redis/redis.module';
 import { PositionsModule } from './positions/positions.module';
 import { SignalsModule } from './signals/signals.module';
@@ -31,6 +32,7 @@ export class ApiGatewayModule {
         // Feature modules:
         PositionsModule,
         ControlModule,
+        MarketModule,
       ],
       controllers: [IndexController, HealthController, StatsController],
       providers: [RequestStats, { provide: APP_FILTER, useClass: AllExceptionsFilter }, { provide: APP_GUARD, useClass: ApiKeyGuard }],

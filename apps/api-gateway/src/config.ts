@@ -70,6 +70,12 @@ export const gatewayEnvSchema = redisEnvSchema.extend({
   CORS_ORIGINS: corsOrigins,
   /** Trust X-Forwarded-For from these proxies (true, a hop count, or comma-separated IPs/CIDRs), so limits apply per real client. */
   TRUST_PROXY: trustProxy,
+  /** Candles kept per symbol for `/api/market/candles` (the dashboard's chart). */
+  MARKET_CANDLES_PER_SYMBOL: int(1, 1000).default(1000),
+  /** Newest `market` entries (candles and signals, all symbols) read at start to fill them. */
+  MARKET_LOAD_ENTRIES: int(1, 200_000).default(20_000),
+  /** The built dashboard served at /dashboard (`npm run build` writes it); relative to the working directory. */
+  DASHBOARD_DIR: z.string().min(1).default('dist/dashboard'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Fees and slippage behind /api/performance's `net_*` figures; set them as the position-closer's. */
   ...costsEnvShape,

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { bootstrapService } from '@app/observability';
 import { ApiGatewayModule } from './api-gateway.module';
 import type { GatewayConfig } from './config';
+import { installDashboard } from './dashboard/dashboard.static';
 import { setupSwagger } from './docs/swagger';
 import { installHostHeaderCheck } from './http/host-header.hook';
 import { httpServerOptions } from './http/http-server.options';
@@ -29,6 +30,7 @@ export function startGateway(config: GatewayConfig): Promise<NestFastifyApplicat
       installMethodNotAllowed(fastify);
       installRequestMetrics(app);
       setupSwagger(app);
+      await installDashboard(fastify, config);
     },
   });
 }

@@ -1,0 +1,105 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { decodeEntry, MalformedEntryError, MarketEntrySchema, STREAMS, type MarketEntry } from '@app/contracts';
+import { getLogger, type Liveness, type Running } from '@app/observability';
+import { createRedis, errMessage, InterruptibleDelay, nextBackoff, redisConfigFromEnv, StreamReader } from '@app/redis-streams';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG, REDIS } from '../tokens';
+import { MarketReadModel } from './market-read-model.service';
+
+/**
+ * Keeps the last candles per symbol: the newest MARKET_LOAD_ENTRIES entries of `market` are read
+ * backwards at start (candles and the signals between them; signals are skipped here, the signal
+ * read model has them), then the stream is followed from the newest one. Redis down at start:
+ * retried with backoff while `/api/market/*` answers 503.
+ */
+@Injectable()
+export class MarketConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
+  private readonly log = getLogger('market-consumer');
+  private reader: StreamReader<MarketEntry> | undefined;
+  private closing = false;
+  private readonly delay = new InterruptibleDelay();
+  private starting: Promise<void> | undefined;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly readModel: MarketReadModel,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.starting = this.startWithRetry();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    this.delay.wake();
+    await this.starting;
+    await this.reader?.close();
+  }
+
+  isLive(): boolean {
+    return this.readModel.ready && !this.closing && (this.reader?.isLive() ?? false);
+  }
+
+  isRunning(): boolean {
+    if (this.closing || this.starting === undefined) return false;
+    return this.reader ? this.reader.isRunning() : true;
+  }
+
+  describe(): Record<string, unknown> {
+    return this.reader ? this.reader.describe() : { state: 'loading from Redis' };
+  }
+
+  private async startWithRetry(): Promise<void> {
+    let backoff = 100;
+    while (!this.closing) {
+      try {
+        const from = await this.load();
+        if (this.closing) return;
+        this.follow(from);
+        this.readModel.markLoaded();
+        return;
+      } catch (err) {
+        this.log.warn({ err: errMessage(err), retry_in_ms: backoff }, 'market load from Redis failed; retrying');
+        await this.delay.wait(backoff);
+        backoff = nextBackoff(backoff);
+      }
+    }
+  }
+
+  /** Reads the stream's newest entries (newest first from Redis) and adds them oldest first. */
+  private async load(): Promise<string> {
+    const page = (await this.redis.xrevrange(STREAMS.market, '+', '-', 'COUNT', this.config.MARKET_LOAD_ENTRIES)) as [string, string[]][];
+    let candles = 0;
+    for (let i = page.length - 1; i >= 0; i--) {
+      const [id, fields] = page[i];
+      try {
+        const entry = decodeEntry(MarketEntrySchema, id, fields);
+        if (entry.kind === 'candle') {
+          this.readModel.candles.add(entry);
+          candles++;
+        }
+      } catch (err) {
+        if (!(err instanceof MalformedEntryError)) throw err;
+        this.log.warn({ id, err: err.reason }, 'skipping malformed market entry');
+      }
+    }
+    this.log.info({ candles }, 'loaded recent candles from the market stream');
+    return page[0]?.[0] ?? '0-0';
+  }
+
+  private follow(from: string): void {
+    this.reader = new StreamReader<MarketEntry>({
+      stream: STREAMS.market,
+      schema: MarketEntrySchema,
+      connection: createRedis(redisConfigFromEnv(this.config), 'api-gateway:market-reader'),
+      startId: from,
+      name: 'api-gateway-market',
+      handle: (entries) => {
+        for (const e of entries) if (e.payload.kind === 'candle') this.readModel.candles.add(e.payload);
+      },
+    });
+    this.reader.start();
+  }
+}
