@@ -29,7 +29,7 @@ const API_KEY = 'csharp-e2e-key-0123';
 /** Offline checks plus live ones; a lower count means checks silently stopped running. */
 const MIN_CHECKS = 77;
 /** Scenarios of the real strategy on the simulated ATAS runtime (atas-strategy/tests/Scenarios). */
-const MIN_SCENARIOS = 20;
+const MIN_SCENARIOS = 22;
 
 const missing = ['mcs', 'mono'].filter((cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0);
 const describeWithMono = missing.length === 0 ? describe : describe.skip;

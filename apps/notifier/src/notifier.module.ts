@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ObservabilityModule } from '@app/observability';
 import { loadConfig, type NotifierConfig } from './config';
+import { ControlConsumer } from './control/control.consumer';
 import { ChatDelivery } from './delivery/chat-delivery';
 import { deliveryKeys } from './delivery/delivery-keys';
 import { DeliveryStore } from './delivery/delivery.store';
@@ -40,6 +41,7 @@ import { NOTIFIER_CONFIG, TELEGRAM_SENDER } from './tokens';
     TelegramProcessor,
     SignalConsumer,
     PositionConsumer,
+    ControlConsumer,
     QueueHealthIndicator,
   ],
 })

@@ -1,6 +1,7 @@
 import { KEYS, STREAMS } from '@app/contracts';
+import { ControlStore } from '@app/redis-streams';
 import { waitFor } from '@app/testing';
-import { formatPositionClosed, formatSignal } from '../src/telegram/message.formatter';
+import { formatControl, formatPositionClosed, formatSignal } from '../src/telegram/message.formatter';
 import { makeClosedEvent, makeSignal } from './fixtures/signals';
 import { metricValue, NotifierHarness, TEST_TOKEN, type NotifierProcess } from './notifier-harness';
 
@@ -57,6 +58,31 @@ describe('notifier process', () => {
     expect(metricValue(metrics, 'telegram_send_duration_seconds_count', { outcome: 'sent' })).toBeGreaterThanOrEqual(3);
     expect(metricValue(metrics, 'bullmq_queue_jobs', { queue: 'telegram', state: 'failed' })).toBe(0);
     expect(metricValue(metrics, 'stream_group_lag', { stream: STREAMS.signals, group: 'notifier' })).toBe(0);
+  });
+
+  it('announces each kill switch change in every chat, once, and nothing for a repeated pause', async () => {
+    const store = new ControlStore(h.client);
+    const paused = await store.change('paused', 'alice');
+    const again = await store.change('paused', 'bob');
+    expect(again.changed).toBe(false);
+    const resumed = await store.change('enabled', 'alice');
+    const texts = [
+      formatControl({ ...paused.state, previous: 'enabled' }),
+      formatControl({ ...resumed.state, previous: 'paused' }),
+    ];
+    expect(texts[0]).toContain('Trading paused');
+    expect(texts[0]).toContain('<b>alice</b>');
+    const text = (chat: string) => h.tg.messagesFor(chat).map((m) => m.text).join('\n');
+    await waitFor(() => CHATS.every((c) => text(c).includes('Trading resumed')), { timeoutMs: 10_000, what: 'both changes announced in every chat' });
+    for (const chat of CHATS) {
+      const sent = h.tg.messagesFor(chat).map((m) => m.text);
+      // Sent one by one (each message in full), unless the two were grouped into a digest.
+      if (sent.length === 2) expect(sent).toEqual(texts);
+      const all = text(chat);
+      expect(all.split('Trading paused').length - 1).toBe(1);
+      expect(all.split('Trading resumed').length - 1).toBe(1);
+      expect(all).not.toContain('bob');
+    }
   });
 
   it('marks a replayed signal in every chat, and leaves a live one unmarked', async () => {

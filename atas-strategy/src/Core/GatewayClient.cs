@@ -101,6 +101,36 @@ namespace AtasSignalStrategy.Core
             return new CloseRequestBatch(ParsedBatch<CloseRequestDto>.FromArray(root["close_requests"], "close_requests"), false);
         }
 
+        /// <summary>
+        /// GET /api/control: the kill switch. Null from a gateway without one (HTTP 404): it never
+        /// pauses, so trading goes on as before.
+        /// </summary>
+        public async Task<ControlStateDto> GetControlAsync(CancellationToken ct)
+        {
+            string body;
+            try
+            {
+                body = await SendAsync(HttpMethod.Get, "api/control", null, ct).ConfigureAwait(false);
+            }
+            catch (GatewayException ex)
+            {
+                if (ex.StatusCode == 404) return null;
+                throw;
+            }
+            return ParseControl(body, "api/control");
+        }
+
+        /// <summary>The kill switch from a GET /api/control body or an SSE "control" event's data.</summary>
+        /// <exception cref="GatewayException">Not a JSON object with a "trading" string.</exception>
+        public static ControlStateDto ParseControl(string json, string what)
+        {
+            var obj = ParseObject(json, what);
+            var trading = obj["trading"] as JValue;
+            if (trading == null || trading.Type != JTokenType.String)
+                throw new GatewayException("/" + what + " has no \"trading\" state", 200, false);
+            return obj.ToObject<ControlStateDto>(Json.Serializer);
+        }
+
         /// <summary>Any GET, for diagnostics and tests: the raw body.</summary>
         public Task<string> GetRawAsync(string path, CancellationToken ct)
         {

@@ -66,6 +66,9 @@ namespace AtasSignalStrategy
             try
             {
                 if (_stopping) return ExecutionResult.Failed("the strategy is stopping");
+                // The gateway serves no signal while paused; this covers one read just before the switch.
+                var paused = KillSwitchReason();
+                if (paused != null) return ExecutionResult.Skipped(paused);
                 var position = CurrentPosition;
                 if (position != 0) return ExecutionResult.Skipped("a position of " + position + " is already open (one position per instrument)");
                 if (ActiveOwnOrders().Count > 0) return ExecutionResult.Skipped("orders of an earlier signal are still working");

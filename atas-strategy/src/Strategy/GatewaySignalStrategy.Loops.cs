@@ -23,6 +23,7 @@ namespace AtasSignalStrategy
             _deferred.Clear();
             _pushPausedUntil = DateTime.MinValue;
             _closeRequestsMissingReported = false;
+            _control = null;
             _orderUpdates.Clear();
             lock (_ordersLock)
             {
@@ -109,6 +110,21 @@ namespace AtasSignalStrategy
 
         private async Task OnPushEventAsync(SseEvent ev, CancellationToken ct)
         {
+            if (ev.Type == "control")
+            {
+                ControlStateDto control;
+                try
+                {
+                    control = GatewayClient.ParseControl(ev.Data, "api/signals/stream control event");
+                }
+                catch (GatewayException ex)
+                {
+                    NotifyTrader(NoticeLevel.Warning, "bad-control", "A kill switch event could not be read (the next poll reads the state): " + ex.Message);
+                    return;
+                }
+                StartApplyControl(control, ct);
+                return;
+            }
             if (ev.Type != "signal") return; // "ack" events need no action here
             SignalDto signal;
             try
@@ -154,6 +170,7 @@ namespace AtasSignalStrategy
             {
                 try
                 {
+                    await PollControlAsync(ct).ConfigureAwait(false);
                     await _pipeline.RetryPendingAcksAsync(ct).ConfigureAwait(false);
                     foreach (var signal in _deferred.Values.ToList())
                         Handle(await _pipeline.ProcessAsync(signal, ct).ConfigureAwait(false), signal);

@@ -14,6 +14,7 @@ namespace AtasSignalStrategy.Tests
             await OrderFailureScenarios.RunAsync(t, gateway, apiKey, control).ConfigureAwait(false);
             await FlattenScenarios.RunAsync(t, gateway, apiKey, control).ConfigureAwait(false);
             await GatewayScenarios.RunAsync(t, gateway, apiKey, control).ConfigureAwait(false);
+            await KillSwitchScenarios.RunAsync(t, gateway, apiKey, control).ConfigureAwait(false);
         }
     }
 }

@@ -136,7 +136,7 @@ function parseItem(raw: string | null): NotificationJob | undefined {
   if (!raw) return undefined;
   try {
     const item = JSON.parse(raw) as NotificationJob;
-    return item && (item.kind === 'signal' || item.kind === 'position_closed') ? item : undefined;
+    return item && (item.kind === 'signal' || item.kind === 'position_closed' || item.kind === 'control') ? item : undefined;
   } catch {
     return undefined;
   }

@@ -40,8 +40,9 @@ export function buildDigest(items: readonly NotificationJob[], max = MAX_MESSAGE
 
 function render(lines: readonly string[], covered: readonly NotificationJob[]): string {
   const signals = covered.filter((i) => i.kind === 'signal').length;
-  const closes = covered.length - signals;
-  const parts = [signals && plural(signals, 'signal'), closes && plural(closes, 'closed position')].filter(Boolean);
+  const controls = covered.filter((i) => i.kind === 'control').length;
+  const closes = covered.length - signals - controls;
+  const parts = [signals && plural(signals, 'signal'), closes && plural(closes, 'closed position'), controls && plural(controls, 'kill switch change')].filter(Boolean);
   return [`📬 <b>Digest: ${parts.join(', ')}</b> (grouped to stay within Telegram's rate limit)`, ...lines].join('\n');
 }
 

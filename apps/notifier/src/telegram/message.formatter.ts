@@ -1,4 +1,4 @@
-import type { CloseReason, Direction, NewSignal, PositionClosedEvent } from '@app/contracts';
+import type { CloseReason, ControlEvent, Direction, NewSignal, PositionClosedEvent, TradingState } from '@app/contracts';
 import { capMessage, field } from './html';
 import type { NotificationJob } from './notification-job';
 import { formatDuration, formatPct, formatPrice, formatR, formatShort, pctFrom } from './number-format';
@@ -30,6 +30,8 @@ export function formatNotification(item: NotificationJob): string {
       return formatSignal(item.signal);
     case 'position_closed':
       return formatPositionClosed(item.event);
+    case 'control':
+      return formatControl(item.event);
   }
 }
 
@@ -40,6 +42,8 @@ export function digestLine(item: NotificationJob): string {
       return signalLine(item.signal);
     case 'position_closed':
       return positionClosedLine(item.event);
+    case 'control':
+      return controlLine(item.event);
   }
 }
 
@@ -74,6 +78,23 @@ export function formatPositionClosed(e: PositionClosedEvent): string {
     `🕒 signal <code>${field(e.signal_timestamp, 32)}</code> UTC`,
   ];
   return capMessage(lines.join('\n'));
+}
+
+const CONTROL_TEXT: Record<TradingState, string> = {
+  enabled: '▶️ <b>Trading resumed</b>: new signals are served again',
+  paused: '⏸ <b>Trading paused</b>: no signal is served, no new entries',
+  flatten: '🛑 <b>Flatten all</b>: no new entries, ATAS closes its positions (stops kept until flat)',
+};
+
+/** A kill switch change: what it means for the trader first, then who and when. */
+export function formatControl(e: ControlEvent): string {
+  return capMessage(
+    [CONTROL_TEXT[e.trading], `Was ${field(e.previous, 10)} · by <b>${field(e.by, 64)}</b>`, `🕒 <code>${field(e.since, 32)}</code>`].join('\n'),
+  );
+}
+
+function controlLine(e: ControlEvent): string {
+  return `${CONTROL_TEXT[e.trading]} · by <b>${field(e.by, 64)}</b> · <code>${field(e.since, 32)}</code>`;
 }
 
 function signalLine(s: NewSignal): string {

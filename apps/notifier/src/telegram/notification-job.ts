@@ -1,4 +1,4 @@
-import type { NewSignal, PositionClosedEvent } from '@app/contracts';
+import type { ControlEvent, NewSignal, PositionClosedEvent } from '@app/contracts';
 
 /**
  * One event to tell every chat about: the data of a `telegram` job and of an outbox item (both
@@ -6,7 +6,9 @@ import type { NewSignal, PositionClosedEvent } from '@app/contracts';
  */
 export type NotificationJob =
   | { kind: 'signal'; entry_id: string; signal: NewSignal }
-  | { kind: 'position_closed'; entry_id: string; event: PositionClosedEvent };
+  | { kind: 'position_closed'; entry_id: string; event: PositionClosedEvent }
+  /** A kill switch change (pause, resume, flatten) from the `control` stream. */
+  | { kind: 'control'; entry_id: string; event: ControlEvent };
 
 export type NotificationKind = NotificationJob['kind'];
 
