@@ -56,6 +56,8 @@ describe('notifier process', () => {
     const metrics = await h.metrics(n);
     expect(metricValue(metrics, 'telegram_messages_sent_total', { kind: 'signal' })).toBeGreaterThanOrEqual(3);
     expect(metricValue(metrics, 'telegram_send_duration_seconds_count', { outcome: 'sent' })).toBeGreaterThanOrEqual(3);
+    // Stored on the stream → accepted by Telegram, once per chat.
+    expect(metricValue(metrics, 'notifier_signal_delivery_latency_seconds_count')).toBe(3);
     expect(metricValue(metrics, 'bullmq_queue_jobs', { queue: 'telegram', state: 'failed' })).toBe(0);
     expect(metricValue(metrics, 'stream_group_lag', { stream: STREAMS.signals, group: 'notifier' })).toBe(0);
   });

@@ -1,7 +1,8 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { AckEventSchema, encodeEntry, KEYS, MicrosClock, STREAM_MAXLEN, STREAMS, type AckEvent } from '@app/contracts';
+import { AckEventSchema, encodeEntry, KEYS, MicrosClock, parseTimestampMs, STREAM_MAXLEN, STREAMS, type AckEvent } from '@app/contracts';
 import { defineScripts, luaScript } from '@app/redis-streams';
+import { DeliveryLatency } from '../latency/delivery-latency';
 import { REDIS } from '../tokens';
 import { acksTotal } from './signal-metrics';
 import type { SignalRecord } from './signal-record';
@@ -35,6 +36,7 @@ export class SignalAckService {
   constructor(
     @Inject(REDIS) redis: Redis,
     private readonly readModel: SignalReadModel,
+    private readonly latency: DeliveryLatency,
   ) {
     this.scripts = defineScripts(redis, { gatewayAck: luaScript<[number, string]>(ACK_SCRIPT, 2) });
   }
@@ -74,6 +76,11 @@ export class SignalAckService {
     // on this replica must already reflect it. The echo is then a no-op.
     this.readModel.takeAck(signal.id, storedAt, true);
     const alreadyAcknowledged = fresh !== 1;
+    // Only the first ack: a repeat says nothing about how fast the signal was executed.
+    if (!alreadyAcknowledged) {
+      const waited = (parseTimestampMs(storedAt) - parseTimestampMs(signal.timestamp)) / 1000;
+      if (Number.isFinite(waited)) this.latency.observe('ack', waited);
+    }
     acksTotal.inc({ result: alreadyAcknowledged ? 'already_acknowledged' : 'acknowledged' });
     return { record, acknowledgedAt: storedAt, alreadyAcknowledged };
   }

@@ -3,6 +3,7 @@ import { DEFAULT_CONTROL_STATE, signalSource, type ControlState, type Signal } f
 import { compareStreamIds } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../tokens';
+import { DeliveryLatency } from '../latency/delivery-latency';
 import { SignalFeed } from './signal-feed';
 import { registerActiveSource, signalsReceived } from './signal-metrics';
 import { SignalProjection, type AckOutcome } from './signal-projection';
@@ -23,6 +24,7 @@ export class SignalReadModel implements OnModuleDestroy {
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly feed: SignalFeed,
+    private readonly latency: DeliveryLatency,
   ) {
     this.projection = new SignalProjection({
       ttlMs: config.SIGNAL_TTL_SECONDS * 1000,
@@ -58,7 +60,10 @@ export class SignalReadModel implements OnModuleDestroy {
       if (!applied) continue;
       signalsReceived.inc({ source: signalSource(signal) });
       // A paused signal is history only: SSE clients (the C# one included) must not see it as new.
-      if (live && applied.record.state !== 'paused') this.feed.publish({ type: 'signal', record: applied.record });
+      if (live && applied.record.state !== 'paused') {
+        this.latency.observe('served', (Date.now() - applied.record.storedAtMs) / 1000);
+        this.feed.publish({ type: 'signal', record: applied.record });
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeliveryLatency } from '../latency/delivery-latency';
 import { SignalStreamController } from '../sse/signal-stream.controller';
 import { SseHub } from '../sse/sse-hub.service';
 import { SignalAckService } from './signal-ack.service';
@@ -10,7 +11,7 @@ import { SignalsController } from './signals.controller';
 /** The read model of the `signals` stream and everything that serves it: REST and SSE. */
 @Module({
   controllers: [SignalStreamController, SignalsController],
-  providers: [SignalFeed, SignalReadModel, SignalsConsumer, SignalAckService, SseHub],
-  exports: [SignalFeed, SignalReadModel, SignalsConsumer, SseHub],
+  providers: [DeliveryLatency, SignalFeed, SignalReadModel, SignalsConsumer, SignalAckService, SseHub],
+  exports: [DeliveryLatency, SignalFeed, SignalReadModel, SignalsConsumer, SseHub],
 })
 export class SignalsModule {}

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { ControlState } from '@app/contracts';
 import { getLogger } from '@app/observability';
 import type { GatewayConfig } from '../config';
+import { DeliveryLatency } from '../latency/delivery-latency';
 import { SignalFeed } from '../signals/signal-feed';
 import { GATEWAY_CONFIG } from '../tokens';
 import { SseClient } from './sse-client';
@@ -23,6 +24,7 @@ export class SseHub implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly feed: SignalFeed,
+    private readonly latency: DeliveryLatency,
   ) {}
 
   get clientCount(): number {
@@ -32,6 +34,8 @@ export class SseHub implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.unsubscribe = this.feed.subscribe((event) => {
       for (const client of this.clients) client.deliver(event);
+      // The feed publishes each signal once per replica: its first SSE write is now, if anyone listens.
+      if (event.type === 'signal' && this.clients.size > 0) this.latency.observe('sse', (Date.now() - event.record.storedAtMs) / 1000);
     });
     this.heartbeat = setInterval(() => {
       const now = new Date();

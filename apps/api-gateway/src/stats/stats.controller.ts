@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { responseTimestamp } from '@app/contracts';
+import { DeliveryLatency } from '../latency/delivery-latency';
 import { SignalReadModel } from '../signals/signal-read-model.service';
 import { SseHub } from '../sse/sse-hub.service';
 import { RequestStats } from './request-stats';
@@ -15,6 +16,7 @@ export class StatsController {
     private readonly requests: RequestStats,
     private readonly readModel: SignalReadModel,
     private readonly sse: SseHub,
+    private readonly latency: DeliveryLatency,
   ) {}
 
   @Get()
@@ -42,6 +44,8 @@ export class StatsController {
         last_signal_age_seconds: last === null ? null : Math.max(0, Math.round((now - last) / 100) / 10),
       },
       sse_clients: this.sse.clientCount,
+      // This replica's stages, p50/p99 of the last 1000 signals each (Prometheus has all of them).
+      latency: this.latency.snapshot(),
       timestamp: responseTimestamp(new Date(now)),
     };
   }

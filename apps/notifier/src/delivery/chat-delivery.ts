@@ -3,7 +3,7 @@ import { getLogger } from '@app/observability';
 import { composeMessage } from '../telegram/digest';
 import type { PermanentReason, TransientReason } from '../telegram/send-outcome';
 import type { TelegramSender } from '../telegram/telegram.client';
-import { itemsDelivered, messagesFailed, messagesRetried, messagesSent } from '../telegram/telegram.metrics';
+import { itemsDelivered, messagesFailed, messagesRetried, messagesSent, signalDeliveryLatency } from '../telegram/telegram.metrics';
 import type { ChatTarget } from './chat-target';
 import type { DeliveryKeys } from './delivery-keys';
 import type { CommitOutcome, DeliveryStore } from './delivery.store';
@@ -104,7 +104,11 @@ export class ChatDelivery {
         case 'sent': {
           await commit('sent', covered);
           messagesSent.inc({ kind: message.kind === 'digest' ? 'digest' : pending.items[0].kind });
-          for (const item of pending.items.slice(0, message.count)) itemsDelivered.inc({ kind: item.kind });
+          const now = Date.now();
+          for (const item of pending.items.slice(0, message.count)) {
+            itemsDelivered.inc({ kind: item.kind });
+            if (item.kind === 'signal') signalDeliveryLatency.observe(Math.max(0, now - entryTimeMs(item.entry_id)) / 1000);
+          }
           this.log.debug({ chat_id: chat.id, items: covered.length, kind: message.kind, message_id: outcome.messageId }, 'message sent');
           return { state: 'continue' };
         }
@@ -138,4 +142,10 @@ export class ChatDelivery {
 
 function unreachable(x: never): never {
   throw new Error(`unexpected send outcome ${JSON.stringify(x)}`);
+}
+
+/** When Redis stored the entry: the ms part of its stream id. */
+function entryTimeMs(entryId: string): number {
+  const ms = Number(entryId.split('-')[0]);
+  return Number.isFinite(ms) ? ms : Date.now();
 }

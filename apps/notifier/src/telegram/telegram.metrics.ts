@@ -30,3 +30,13 @@ export const sendDuration = histogram({
   labelNames: ['outcome'] as const,
   buckets: LATENCY_BUCKETS,
 });
+
+/**
+ * From the signal stored on the stream (its entry id's time) to Telegram accepting a message
+ * with it, per chat: the trader's delay, rate-limit waits and digests included.
+ */
+export const signalDeliveryLatency = histogram({
+  name: 'notifier_signal_delivery_latency_seconds',
+  help: 'From the signal stored on the signals stream to Telegram accepting it, per chat',
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+});
