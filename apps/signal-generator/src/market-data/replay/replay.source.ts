@@ -1,8 +1,8 @@
 import type { Candle } from '@app/contracts';
 import type { MarketDataSource } from '../market-data-source';
 import { timeframeMs } from '../timeframe';
-import { mergeCandles } from './candle-merge';
-import { readKlineFile, ReadKlinesOptions } from './kline-csv.reader';
+import { CandleMerger } from './candle-merge';
+import { readKlineBatches, ReadKlinesOptions } from './kline-csv.reader';
 import type { KlineFile } from './kline-file';
 import type { ReplaySpeed } from './replay-speed';
 import { realScheduler, Scheduler } from './scheduler';
@@ -55,9 +55,14 @@ export class ReplaySource implements MarketDataSource {
     let anchor: { wall: number; data: number } | undefined;
     let prevDue: number | undefined;
     this.running = true;
+    const merger = new CandleMerger(this.opts.files.map((f) => readKlineBatches(f, this.opts)));
     try {
-      const inputs = this.opts.files.map((f) => readKlineFile(f, this.opts));
-      for await (const candle of mergeCandles(inputs)) {
+      for (;;) {
+        const candle = merger.next();
+        if (candle === undefined) {
+          if (await merger.refill()) continue;
+          return;
+        }
         if (signal.aborted) return;
         const count = (seen.get(candle.symbol) ?? 0) + 1;
         seen.set(candle.symbol, count);
@@ -72,9 +77,13 @@ export class ReplaySource implements MarketDataSource {
           prevDue = due;
         }
         this.last = scheduler.now();
-        await onCandle(candle);
+        // A synchronous handler (the backtest) is not awaited: a microtask per candle costs more
+        // than the pipeline itself.
+        const handled = onCandle(candle);
+        if (handled !== undefined) await handled;
       }
     } finally {
+      await merger.close();
       this.running = false;
     }
   }
