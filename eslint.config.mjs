@@ -19,6 +19,14 @@ export default tseslint.config(
     },
   },
   {
+    // Config is read once, in the entry point, through the app's validated schema (@app/config).
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: ['apps/*/src/main.ts', 'apps/*/src/**/*.cli.ts', 'libs/testing/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only main.ts reads process.env: add the variable to the app\'s config.ts schema and inject the config.' }],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'libs/testing/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -20,8 +20,8 @@ module.exports = {
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
-    '^@app/(contracts|redis-streams|observability|testing|trading)$': '<rootDir>/libs/$1/src',
-    '^@app/(contracts|redis-streams|observability|testing|trading)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@app/(contracts|redis-streams|observability|config|testing|trading)$': '<rootDir>/libs/$1/src',
+    '^@app/(contracts|redis-streams|observability|config|testing|trading)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   setupFiles: ['<rootDir>/test/setup-logging.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',

@@ -9,7 +9,8 @@
  */
 import { SignalSchema, MicrosClock, type NewSignal } from '@app/contracts';
 import { createLogger } from '@app/observability';
-import { ConfigError, loadConfig, type NotifierConfig } from '../apps/notifier/src/config';
+import { CONFIG_EXIT_CODE, ConfigError } from '@app/config';
+import { loadConfig, type NotifierConfig } from '../apps/notifier/src/config';
 import { escapeHtml } from '../apps/notifier/src/telegram/html';
 import { formatSignal } from '../apps/notifier/src/telegram/message.formatter';
 import type { SendOutcome } from '../apps/notifier/src/telegram/send-outcome';
@@ -58,10 +59,10 @@ function describeOutcome(o: SendOutcome): string {
 async function main(): Promise<number> {
   let cfg: NotifierConfig;
   try {
-    cfg = loadConfig();
+    cfg = loadConfig(process.env);
   } catch (err) {
     process.stderr.write(`notify:test: ${err instanceof ConfigError ? err.message : String(err)}\n`);
-    return 2;
+    return CONFIG_EXIT_CODE;
   }
   createLogger('notify-test', 'warn');
   const text = `🧪 <b>${escapeHtml('Test message (npm run notify:test)')}</b>\n${formatSignal(testSignal())}`;

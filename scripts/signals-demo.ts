@@ -20,7 +20,8 @@ import {
   type ProducedSignal,
   type Vote,
 } from '@app/contracts';
-import { ensureGroup, MarketPublisher, redisEnvSchema } from '@app/redis-streams';
+import { redisEnvSchema } from '@app/config';
+import { ensureGroup, MarketPublisher } from '@app/redis-streams';
 
 const FALLBACK_PRICES: Record<string, number> = { BTCUSDT: 96_500, ETHUSDT: 1_820 };
 

@@ -1,46 +1,35 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError } from '@app/config';
+import { loadConfig } from './config';
 
 describe('gateway config', () => {
   it('defaults to the guide\'s port and the issue\'s limits', () => {
     expect(loadConfig({})).toEqual({
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      REDIS_SENTINEL_NAME: 'mymaster',
-      PORT: 8888,
-      HOST: '0.0.0.0',
-      SIGNAL_TTL_SECONDS: 120,
-      ACTIVE_MAX: 50,
-      HISTORY_MAX: 500,
-      API_KEY: undefined,
-      SSE_HEARTBEAT_MS: 15_000,
-      SSE_MAX_BUFFER_BYTES: 1024 * 1024,
-      HTTP_BODY_LIMIT_BYTES: 64 * 1024,
-      HTTP_HEADERS_TIMEOUT_MS: 10_000,
-      HTTP_REQUEST_TIMEOUT_MS: 30_000,
-      HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
-      HTTP_IDLE_TIMEOUT_MS: 120_000,
-      RATE_LIMIT_MAX: 1200,
-      RATE_LIMIT_WINDOW_MS: 60_000,
-      RATE_LIMIT_LOOPBACK: false,
-      CORS_ORIGINS: [],
-      TRUST_PROXY: false,
-      LOG_LEVEL: 'info',
+      redis: { url: 'redis://127.0.0.1:6379', sentinels: undefined, sentinelName: 'mymaster' },
+      port: 8888,
+      host: '0.0.0.0',
+      signals: { ttlMs: 120_000, activeMax: 50, historyMax: 500 },
+      apiKey: undefined,
+      sse: { heartbeatMs: 15_000, maxBufferBytes: 1024 * 1024 },
+      http: { bodyLimitBytes: 64 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, idleTimeoutMs: 120_000, corsOrigins: [], trustProxy: false },
+      rateLimit: { max: 1200, windowMs: 60_000, loopback: false },
+      logLevel: 'info',
       // /api/performance's net figures: Binance USDT-M VIP 0 taker and maker fees, one tick of slippage
-      TAKER_FEE_BPS: 5,
-      MAKER_FEE_BPS: 2,
-      SLIPPAGE_TICKS: 1,
+      costs: { takerFeeBps: 5, makerFeeBps: 2, slippageTicks: 1 },
+      market: { candlesPerSymbol: 1000, loadEntries: 20_000 },
+      dashboardDir: 'dist/dashboard',
     });
   });
 
   it('reads CORS origins and proxies as lists, a hop count or a switch', () => {
-    expect(loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://b.example.com:8080' }).CORS_ORIGINS).toEqual([
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://b.example.com:8080' }).http.corsOrigins).toEqual([
       'https://a.example.com',
       'http://b.example.com:8080',
     ]);
-    expect(loadConfig({ CORS_ORIGINS: '*' }).CORS_ORIGINS).toEqual(['*']);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).http.corsOrigins).toEqual(['*']);
     expect(() => loadConfig({ CORS_ORIGINS: 'dash.example.com' })).toThrow(/CORS_ORIGINS must be \* or origins/);
-    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
-    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
-    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '1' }).http.trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).http.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
   });
 
   it('refuses timeouts that would cut healthy SSE streams or contradict each other', () => {
@@ -53,8 +42,8 @@ describe('gateway config', () => {
   });
 
   it('treats an empty API_KEY as unset (docker-compose passes API_KEY= when none is configured)', () => {
-    expect(loadConfig({ API_KEY: '' }).API_KEY).toBeUndefined();
-    expect(loadConfig({ API_KEY: 'a-long-enough-key' }).API_KEY).toBe('a-long-enough-key');
+    expect(loadConfig({ API_KEY: '' }).apiKey).toBeUndefined();
+    expect(loadConfig({ API_KEY: 'a-long-enough-key' }).apiKey).toBe('a-long-enough-key');
   });
 
   it('names every bad variable, without echoing values', () => {

@@ -1,29 +1,12 @@
 import { z } from 'zod';
-import { ConfigError, parseEnv, registerSecret } from '@app/observability';
-import { redisEnvSchema, registerRedisSecrets } from '@app/redis-streams';
-import { costsEnvShape } from '@app/trading';
-
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-/** Empty strings count as unset: docker-compose passes `API_KEY=` when the key is not configured. */
-const optionalSecret = z
-  .string()
-  .optional()
-  .transform((v) => (v ? v : undefined))
-  .pipe(z.string().min(8, 'API_KEY must be at least 8 characters').optional());
-
-const bool = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
-
-const list = (v: string) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+import { baseConfigFromEnv, baseEnvSchema, bool, int, parseEnv, splitList, type BaseConfig, type Env } from '@app/config';
+import { registerSecret } from '@app/observability';
+import { costModelFromEnv, costsEnvShape, type CostModel } from '@app/trading';
 
 const corsOrigins = z
   .string()
   .optional()
-  .transform((v) => (v ? list(v) : []))
+  .transform((v) => (v ? splitList(v) : []))
   .pipe(z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'CORS_ORIGINS must be * or origins like https://dash.example.com')));
 
 const trustProxy = z
@@ -32,19 +15,24 @@ const trustProxy = z
   .transform((v): boolean | number | string[] => {
     if (!v || v === 'false') return false;
     if (v === 'true') return true;
-    return /^\d+$/.test(v) ? Number(v) : list(v);
+    return /^\d+$/.test(v) ? Number(v) : splitList(v);
   });
 
-/** Every setting of the api-gateway; the only place that reads `process.env` for it. */
-export const gatewayEnvSchema = redisEnvSchema.extend({
-  PORT: int(0, 65535).default(8888),
-  HOST: z.string().min(1).default('0.0.0.0'),
+/** Every setting of the api-gateway; main.ts loads it once and nothing else reads `process.env`. */
+export const gatewayEnvSchema = baseEnvSchema(8888).extend({
   /** A signal leaves the active list this long after it was stored. */
   SIGNAL_TTL_SECONDS: int(1, 86_400).default(120),
   ACTIVE_MAX: int(1, 10_000).default(50),
   HISTORY_MAX: int(1, 100_000).default(500),
-  /** When set, `/api/*` (except `/api/health`) needs `X-API-Key`. Unset: open, as the guide's C# sends no key. */
-  API_KEY: optionalSecret,
+  /**
+   * When set, `/api/*` (except `/api/health`) needs `X-API-Key`. Unset: open, as the guide's C#
+   * sends no key. Empty counts as unset: docker-compose passes `API_KEY=` when none is configured.
+   */
+  API_KEY: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .pipe(z.string().min(8, 'API_KEY must be at least 8 characters').optional()),
   SSE_HEARTBEAT_MS: int(100, 300_000).default(15_000),
   /** An SSE client whose unsent output exceeds this is dropped; it resumes with Last-Event-ID. */
   SSE_MAX_BUFFER_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
@@ -62,7 +50,7 @@ export const gatewayEnvSchema = redisEnvSchema.extend({
   RATE_LIMIT_MAX: int(0, 1_000_000).default(1200),
   RATE_LIMIT_WINDOW_MS: int(1000, 3_600_000).default(60_000),
   /** Loopback clients (127.0.0.0/8, ::1) are not limited unless this is true. */
-  RATE_LIMIT_LOOPBACK: bool.default(false),
+  RATE_LIMIT_LOOPBACK: bool().default(false),
   /**
    * Origins allowed to call the API from a browser: unset sends no CORS headers (the guide's C#
    * client and same-origin pages need none), `*` allows any, else a comma-separated list.
@@ -76,12 +64,9 @@ export const gatewayEnvSchema = redisEnvSchema.extend({
   MARKET_LOAD_ENTRIES: int(1, 200_000).default(20_000),
   /** The built dashboard served at /dashboard (`npm run build` writes it); relative to the working directory. */
   DASHBOARD_DIR: z.string().min(1).default('dist/dashboard'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Fees and slippage behind /api/performance's `net_*` figures; set them as the position-closer's. */
   ...costsEnvShape,
 });
-
-export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;
 
 /** Cross-field rules: timeouts that would cut a healthy SSE stream or contradict each other. */
 const gatewayConfigSchema = gatewayEnvSchema
@@ -94,12 +79,51 @@ const gatewayConfigSchema = gatewayEnvSchema
     message: 'HTTP_REQUEST_TIMEOUT_MS must be at least HTTP_HEADERS_TIMEOUT_MS',
   });
 
-export { ConfigError };
+export interface GatewayConfig extends BaseConfig {
+  signals: { ttlMs: number; activeMax: number; historyMax: number };
+  /** Undefined: the API is open. */
+  apiKey: string | undefined;
+  sse: { heartbeatMs: number; maxBufferBytes: number };
+  http: {
+    bodyLimitBytes: number;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    idleTimeoutMs: number;
+    /** Empty: no CORS headers. */
+    corsOrigins: string[];
+    trustProxy: boolean | number | string[];
+  };
+  /** `max` 0: no limit. */
+  rateLimit: { max: number; windowMs: number; loopback: boolean };
+  /** Fees and slippage behind /api/performance's `net_*` figures. */
+  costs: CostModel;
+  market: { candlesPerSymbol: number; loadEntries: number };
+  /** The built dashboard served at /dashboard. */
+  dashboardDir: string;
+}
 
-/** Validates the environment; the error names every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  const config = parseEnv(gatewayConfigSchema, env);
-  registerSecret(config.API_KEY);
-  registerRedisSecrets(config.REDIS_URL);
-  return config;
+/** Validates the environment; the error names every bad variable and never echoes a secret. */
+export function loadConfig(env: Env): GatewayConfig {
+  const e = parseEnv(gatewayConfigSchema, env);
+  registerSecret(e.API_KEY);
+  return {
+    ...baseConfigFromEnv(e),
+    signals: { ttlMs: e.SIGNAL_TTL_SECONDS * 1000, activeMax: e.ACTIVE_MAX, historyMax: e.HISTORY_MAX },
+    apiKey: e.API_KEY,
+    sse: { heartbeatMs: e.SSE_HEARTBEAT_MS, maxBufferBytes: e.SSE_MAX_BUFFER_BYTES },
+    http: {
+      bodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
+      corsOrigins: e.CORS_ORIGINS,
+      trustProxy: e.TRUST_PROXY,
+    },
+    rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS, loopback: e.RATE_LIMIT_LOOPBACK },
+    costs: costModelFromEnv(e),
+    market: { candlesPerSymbol: e.MARKET_CANDLES_PER_SYMBOL, loadEntries: e.MARKET_LOAD_ENTRIES },
+    dashboardDir: e.DASHBOARD_DIR,
+  };
 }

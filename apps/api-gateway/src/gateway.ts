@@ -16,9 +16,9 @@ import { installSecurityHeaders } from './http/security-headers';
 export function startGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
   return bootstrapService(ApiGatewayModule.forRoot(config), {
     service: 'api-gateway',
-    port: config.PORT,
-    host: config.HOST,
-    logLevel: config.LOG_LEVEL,
+    port: config.port,
+    host: config.host,
+    logLevel: config.logLevel,
     fastify: httpServerOptions(config),
     configure: async (app) => {
       const fastify: FastifyInstance = app.getHttpAdapter().getInstance();

@@ -1,18 +1,11 @@
+import { loadOrExit } from '@app/config';
 import { installProcessGuards, redactSecrets } from '@app/observability';
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
 import { startGateway } from './gateway';
 
 async function main(): Promise<void> {
   installProcessGuards();
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(redactSecrets(`api-gateway: ${err.message}\n`));
-    process.exit(2);
-  }
-  await startGateway(config);
+  await startGateway(loadOrExit('api-gateway', () => loadConfig(process.env)));
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,5 @@
-import { ConfigError, DRY_RUN_CHAT, loadConfig } from './config';
+import { ConfigError } from '@app/config';
+import { DRY_RUN_CHAT, loadConfig } from './config';
 
 const TOKEN = '123456789:AAFakeTokenForTests_abcdefghijklmnop';
 

@@ -1,30 +1,23 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { ConfigError, parseEnv, registerSecret } from '@app/observability';
-import { redisConfigFromEnv, redisEnvSchema, registerRedisSecrets, type RedisConfig } from '@app/redis-streams';
+import { baseConfigFromEnv, baseEnvSchema, ConfigError, int, parseEnv, positive, unsetIfEmpty, type BaseConfig, type Env } from '@app/config';
+import { registerSecret } from '@app/observability';
 import { parseChatIds, type ChatTarget } from './delivery/chat-target';
 import type { RateLimits } from './delivery/send-windows';
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const rate = z.coerce.number().finite().positive();
-/** Empty strings count as unset: docker-compose passes `TELEGRAM_BOT_TOKEN=` when there is none. */
-const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
+const rate = positive();
 
 /** The chat used in a dry run without TELEGRAM_CHAT_IDS: only ever logged. */
 export const DRY_RUN_CHAT = 'dry-run';
 
-/** Every setting of the notifier; the only place that reads `process.env` for it. */
-export const notifierEnvSchema = redisEnvSchema.extend({
-  PORT: int(0, 65535).default(9101),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Unset: dry run, messages are logged instead of sent. The message never echoes the value. */
-  TELEGRAM_BOT_TOKEN: z.preprocess(
-    unsetIfEmpty,
+/** Every setting of the notifier; main.ts loads it once and nothing else reads `process.env`. */
+export const notifierEnvSchema = baseEnvSchema(9101).extend({
+  /** Unset or empty: dry run, messages are logged instead of sent. The message never echoes the value. */
+  TELEGRAM_BOT_TOKEN: unsetIfEmpty(
     z.string().regex(/^\d{3,20}:[A-Za-z0-9_-]{10,100}$/, 'TELEGRAM_BOT_TOKEN must look like 123456789:AAE... (as BotFather gives it)').optional(),
   ),
   /** Comma list: user ids, negative group ids, @channel names. Required unless running dry. */
-  TELEGRAM_CHAT_IDS: z.preprocess(unsetIfEmpty, z.string().optional()),
+  TELEGRAM_CHAT_IDS: unsetIfEmpty(z.string().optional()),
   TELEGRAM_API_URL: z
     .string()
     .regex(/^https?:\/\/[^\s/]+/, 'TELEGRAM_API_URL must be an http(s) URL')
@@ -59,11 +52,7 @@ export const notifierEnvSchema = redisEnvSchema.extend({
 
 export type NotifierEnv = z.infer<typeof notifierEnvSchema>;
 
-export interface NotifierConfig {
-  port: number;
-  host: string;
-  logLevel: string;
-  redis: RedisConfig;
+export interface NotifierConfig extends BaseConfig {
   telegram: {
     /** Undefined: dry run. */
     token: string | undefined;
@@ -77,13 +66,11 @@ export interface NotifierConfig {
   delivery: { retentionMs: number; lockTtlMs: number };
 }
 
-export { ConfigError };
-
 /** Validates the environment; the error names every bad variable and never echoes a secret. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): NotifierConfig {
+export function loadConfig(env: Env): NotifierConfig {
   const e = parseEnv(notifierEnvSchema, env);
   registerSecret(e.TELEGRAM_BOT_TOKEN);
-  registerRedisSecrets(e.REDIS_URL);
+  const base = baseConfigFromEnv(e);
   let chats: ChatTarget[];
   try {
     chats = parseChatIds(e.TELEGRAM_CHAT_IDS ?? '');
@@ -95,10 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chats = [{ id: DRY_RUN_CHAT, group: false }];
   }
   return {
-    port: e.PORT,
-    host: e.HOST,
-    logLevel: e.LOG_LEVEL,
-    redis: redisConfigFromEnv(e),
+    ...base,
     telegram: { token: e.TELEGRAM_BOT_TOKEN, apiUrl: e.TELEGRAM_API_URL.replace(/\/+$/, ''), timeoutMs: e.TELEGRAM_TIMEOUT_MS, chats },
     limits: {
       globalPerSecond: e.TELEGRAM_GLOBAL_RATE,

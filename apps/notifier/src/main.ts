@@ -1,18 +1,13 @@
 import 'reflect-metadata';
+import { loadOrExit } from '@app/config';
 import { bootstrapService, installProcessGuards, redactSecrets } from '@app/observability';
-import { loadConfig, type NotifierConfig } from './config';
+import { loadConfig } from './config';
 import { NotifierModule } from './notifier.module';
 
 async function main(): Promise<void> {
   installProcessGuards();
-  let cfg: NotifierConfig;
-  try {
-    cfg = loadConfig();
-  } catch (err) {
-    process.stderr.write(redactSecrets(`notifier: ${(err as Error).message}\n`));
-    process.exit(1);
-  }
-  await bootstrapService(NotifierModule, { service: 'notifier', port: cfg.port, host: cfg.host, logLevel: cfg.logLevel });
+  const config = loadOrExit('notifier', () => loadConfig(process.env));
+  await bootstrapService(NotifierModule.forRoot(config), { service: 'notifier', port: config.port, host: config.host, logLevel: config.logLevel });
 }
 
 main().catch((err: unknown) => {

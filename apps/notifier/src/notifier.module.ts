@@ -1,6 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { ObservabilityModule } from '@app/observability';
-import { loadConfig, type NotifierConfig } from './config';
+import type { NotifierConfig } from './config';
 import { ControlConsumer } from './control/control.consumer';
 import { ChatDelivery } from './delivery/chat-delivery';
 import { deliveryKeys } from './delivery/delivery-keys';
@@ -15,11 +15,11 @@ import { TelegramProcessor } from './telegram/telegram.processor';
 import { TelegramQueue } from './telegram/telegram.queue';
 import { NOTIFIER_CONFIG, TELEGRAM_SENDER } from './tokens';
 
+/** The notifier, over the config main.ts loaded once (`NotifierModule.forRoot(config)`). */
 @Module({
   imports: [ObservabilityModule],
   controllers: [HealthController],
   providers: [
-    { provide: NOTIFIER_CONFIG, useFactory: (): NotifierConfig => loadConfig() },
     { provide: RedisConnections, inject: [NOTIFIER_CONFIG], useFactory: (cfg: NotifierConfig) => new RedisConnections(cfg.redis, 'notifier') },
     {
       provide: TELEGRAM_SENDER,
@@ -45,4 +45,8 @@ import { NOTIFIER_CONFIG, TELEGRAM_SENDER } from './tokens';
     QueueHealthIndicator,
   ],
 })
-export class NotifierModule {}
+export class NotifierModule {
+  static forRoot(config: NotifierConfig): DynamicModule {
+    return { module: NotifierModule, providers: [{ provide: NOTIFIER_CONFIG, useValue: config }] };
+  }
+}

@@ -1,9 +1,10 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError } from '@app/config';
+import { loadConfig } from './config';
 
 describe('position-closer config', () => {
   it('defaults: port 9102, 1000 USDT per position, 60 min max hold', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 9102, sizing: { kind: 'notional', notional: 1000 }, maxHoldMs: 3_600_000 });
+    expect(c).toMatchObject({ port: 9102, sizing: { kind: 'notional', notional: 1000 }, maxHoldMs: 3_600_000 });
   });
 
   it('sizes by risk when RISK_PCT and ACCOUNT_BALANCE are set, and takes fractional minutes', () => {

@@ -1,16 +1,17 @@
 import 'reflect-metadata';
+import { loadOrExit } from '@app/config';
 import { bootstrapService, installProcessGuards, redactSecrets } from '@app/observability';
 import { loadConfig } from './config';
 import { PositionCloserModule } from './position-closer.module';
 
 async function main(): Promise<void> {
   installProcessGuards();
-  const config = loadConfig();
-  await bootstrapService(PositionCloserModule, { service: 'position-closer', port: config.PORT, host: config.HOST, logLevel: config.LOG_LEVEL });
+  const config = loadOrExit('position-closer', () => loadConfig(process.env));
+  await bootstrapService(PositionCloserModule.forRoot(config), { service: 'position-closer', port: config.port, host: config.host, logLevel: config.logLevel });
 }
 
 main().catch((err: unknown) => {
-  // A bad config or an unreachable port: one clear line, no stack trace for expected errors.
+  // An unreachable port or Redis at start: one clear line, no stack trace for expected errors.
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   process.stderr.write(redactSecrets(`position-closer failed to start: ${message}\n`));
   process.exit(1);

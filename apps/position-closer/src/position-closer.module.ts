@@ -1,6 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { ObservabilityModule } from '@app/observability';
-import { loadConfig, type CloserConfig } from './config';
+import type { CloserConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { ManualCloseProcessor } from './manual-close/manual-close.processor';
 import { CandleHandler } from './market/candle.handler';
@@ -11,19 +11,19 @@ import { MaxHoldScheduler } from './max-hold/max-hold.scheduler';
 import { registerOpenPositionsGauge } from './positions/open-positions.gauge';
 import { PositionCloser } from './positions/position-closer.service';
 import { PositionStore } from './positions/position.store';
-import { RedisConnections, redisConfigFromEnv } from '@app/redis-streams';
+import { RedisConnections } from '@app/redis-streams';
 import { CLOCK, CLOSER_CONFIG, systemClock } from './tokens';
 
+/** The position-closer, over the config main.ts loaded once (`PositionCloserModule.forRoot(config)`). */
 @Module({
   imports: [ObservabilityModule],
   controllers: [HealthController],
   providers: [
-    { provide: CLOSER_CONFIG, useFactory: () => loadConfig() },
     { provide: CLOCK, useValue: systemClock },
     {
       provide: RedisConnections,
       inject: [CLOSER_CONFIG],
-      useFactory: (cfg: CloserConfig) => new RedisConnections(redisConfigFromEnv(cfg), 'position-closer'),
+      useFactory: (cfg: CloserConfig) => new RedisConnections(cfg.redis, 'position-closer'),
     },
     {
       provide: PositionStore,
@@ -43,4 +43,8 @@ import { CLOCK, CLOSER_CONFIG, systemClock } from './tokens';
     ManualCloseProcessor,
   ],
 })
-export class PositionCloserModule {}
+export class PositionCloserModule {
+  static forRoot(config: CloserConfig): DynamicModule {
+    return { module: PositionCloserModule, providers: [{ provide: CLOSER_CONFIG, useValue: config }] };
+  }
+}

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError } from '@app/config';
+import { loadConfig } from './config';
 
 describe('signal-generator config', () => {
   it('runs the shipped sample by default: replay at x60 with a warm-up, all seven strategies, metrics on 9100', () => {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { SignalSource } from '@app/contracts';
-import { ConfigError, parseEnv } from '@app/observability';
-import { redisConfigFromEnv, redisEnvSchema, registerRedisSecrets, RedisConfig } from '@app/redis-streams';
+import { baseConfigFromEnv, baseEnvSchema, ConfigError, int, num, parseEnv, type BaseConfig, type Env as RawEnv } from '@app/config';
 import type { ConsensusOptions } from './fusion/consensus';
 import { binanceEnvShape, binanceOptionsFromEnv } from './market-data/binance/binance.config';
 import { timeframeMs } from './market-data/timeframe';
@@ -12,8 +11,6 @@ import { DEFAULT_RISK_PARAMS } from './risk/risk-params';
 import { STRATEGY_NAMES } from './strategies/strategy-set';
 import { DEFAULT_STRATEGY_PARAMS, StrategyParams } from './strategies/strategy-params';
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const num = (min: number, max: number) => z.coerce.number().finite().min(min).max(max);
 const list = (re: RegExp, what: string) =>
   z
     .string()
@@ -26,12 +23,8 @@ const R = DEFAULT_RISK_PARAMS;
 /** The sample shipped in `data/`; relative paths resolve against the working directory (the repo root). */
 export const DEFAULT_REPLAY_FILES = 'data/BTCUSDT-1m-2025-05-06.csv,data/ETHUSDT-1m-2025-05-06.csv';
 
-/** Every setting of the signal-generator; the only place that reads `process.env` for it. */
-export const generatorEnvSchema = redisEnvSchema.extend({
-  /** Port of /metrics and /health. */
-  PORT: int(0, 65535).default(9100),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+/** Every setting of the signal-generator (PORT serves /metrics and /health); main.ts loads it once and nothing else reads `process.env`. */
+export const generatorEnvSchema = baseEnvSchema(9100).extend({
   SYMBOLS: list(/^[A-Z0-9]{2,20}$/, 'an upper-case symbol like BTCUSDT').default(['BTCUSDT', 'ETHUSDT']),
   TIMEFRAME: z.string().refine((t) => safe(() => timeframeMs(t)), 'TIMEFRAME must look like 1m, 5m or 1h').default('1m'),
   MARKET_SOURCE: z.enum(['replay', 'binance']).default('replay'),
@@ -118,11 +111,7 @@ export const generatorEnvSchema = redisEnvSchema.extend({
 
 type Env = z.infer<typeof generatorEnvSchema>;
 
-export interface GeneratorConfig {
-  port: number;
-  host: string;
-  logLevel: string;
-  redis: RedisConfig;
+export interface GeneratorConfig extends BaseConfig {
   symbols: string[];
   timeframe: string;
   marketSource: 'replay' | 'binance';
@@ -135,17 +124,14 @@ export interface GeneratorConfig {
   pipeline: Omit<SignalPipelineOptions, 'clock' | 'tickSize'>;
 }
 
-export { ConfigError };
-
 /** What the signals of each market source are: only the exchange's live feed makes `live` ones. */
 const SIGNAL_SOURCE: Record<GeneratorConfig['marketSource'], SignalSource> = { replay: 'replay', binance: 'live' };
 
 /** Validates the environment; the error names every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): GeneratorConfig {
+export function loadConfig(env: RawEnv): GeneratorConfig {
   const e = parseEnv(generatorEnvSchema, env);
   const problems = crossChecks(e);
   if (problems.length) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  registerRedisSecrets(e.REDIS_URL);
   return toConfig(e);
 }
 
@@ -180,10 +166,7 @@ function toConfig(e: Env): GeneratorConfig {
   };
   const consensus: ConsensusOptions = { minStrategiesAgree: e.MIN_STRATEGIES_AGREE, minConfidence: e.MIN_CONFIDENCE };
   return {
-    port: e.PORT,
-    host: e.HOST,
-    logLevel: e.LOG_LEVEL,
-    redis: redisConfigFromEnv(e),
+    ...baseConfigFromEnv(e),
     symbols: e.SYMBOLS,
     timeframe: e.TIMEFRAME,
     marketSource: e.MARKET_SOURCE,

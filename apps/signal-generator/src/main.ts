@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { loadOrExit } from '@app/config';
 import { bootstrapService, installProcessGuards, redactSecrets } from '@app/observability';
 import { loadConfig } from './config';
 import { createMarketData } from './market-data/market-data.factory';
@@ -6,15 +7,12 @@ import { SignalGeneratorModule } from './signal-generator.module';
 
 async function main(): Promise<void> {
   installProcessGuards();
-  let cfg;
-  try {
-    cfg = loadConfig();
+  const config = loadOrExit('signal-generator', () => {
+    const cfg = loadConfig(process.env);
     createMarketData(cfg); // REPLAY_FILES/SYMBOLS mismatches are config errors: report them before Nest starts
-  } catch (err) {
-    process.stderr.write(redactSecrets(`signal-generator: ${(err as Error).message}\n`));
-    process.exit(1);
-  }
-  await bootstrapService(SignalGeneratorModule, { service: 'signal-generator', port: cfg.port, host: cfg.host, logLevel: cfg.logLevel });
+    return cfg;
+  });
+  await bootstrapService(SignalGeneratorModule.forRoot(config), { service: 'signal-generator', port: config.port, host: config.host, logLevel: config.logLevel });
 }
 
 main().catch((err: unknown) => {

@@ -135,9 +135,9 @@ describe('signal-generator service (real process, real Redis)', () => {
     [{ REPLAY_SPEED: 'warp' }, /REPLAY_SPEED: 'warp' is not a replay speed/],
     [{ REPLAY_FILES: 'data/nope/BTCUSDT-1m-x.csv' }, /REPLAY_FILES: data\/nope\/BTCUSDT-1m-x.csv: no such file/],
     [{ SYMBOLS: 'SOLUSDT' }, /REPLAY_FILES: .*BTCUSDT, which is not in SYMBOLS/],
-  ])('refuses to start on %j, naming the variable, without a stack trace', async (env, message) => {
+  ])('refuses to start on %j, naming the variable, without a stack trace, with the config exit code 2', async (env, message) => {
     svc = startService('signal-generator', { REDIS_URL: redisUrl, PORT: String(await freePort()), ...env });
-    expect(await svc.exited).toBe(1);
+    expect(await svc.exited).toBe(2);
     await svc.waitForOutput(message, 5000);
     expect(svc.output()).not.toMatch(/\n\s+at /);
   });

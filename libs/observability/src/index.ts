@@ -1,6 +1,5 @@
 export * from './secrets';
 export * from './process-guards';
-export * from './env';
 export * from './logger';
 export * from './nest-logger';
 export * from './metrics';

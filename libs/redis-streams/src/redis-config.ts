@@ -1,43 +1,11 @@
-import { z } from 'zod';
-import { registerSecret } from '@app/observability';
-
 /**
- * Redis connection settings shared by every app's config schema. `redis://` and `rediss://` (TLS)
- * URLs go straight to ioredis; Sentinel is used when `REDIS_SENTINELS` is set, with the URL's
- * password/db applied to the master.
+ * Where a service's Redis is. `redis://` and `rediss://` (TLS) URLs go straight to ioredis;
+ * Sentinel is used when `sentinels` is set, with the URL's password/db applied to the master.
+ * Built from the environment by `@app/config`.
  */
-export const redisEnvSchema = z.object({
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
-    .default('redis://127.0.0.1:6379'),
-  /** `host:port,host:port` of Sentinels; empty for a direct connection. */
-  REDIS_SENTINELS: z
-    .string()
-    .regex(/^([^,:\s]+:\d+)(,[^,:\s]+:\d+)*$/, 'REDIS_SENTINELS must be host:port[,host:port...]')
-    .optional(),
-  REDIS_SENTINEL_NAME: z.string().min(1).default('mymaster'),
-});
-
 export interface RedisConfig {
   url: string;
+  /** `host:port,host:port` of Sentinels; unset for a direct connection. */
   sentinels?: string;
   sentinelName?: string;
-}
-
-export function redisConfigFromEnv(env: z.infer<typeof redisEnvSchema>): RedisConfig {
-  return { url: env.REDIS_URL, sentinels: env.REDIS_SENTINELS, sentinelName: env.REDIS_SENTINEL_NAME };
-}
-
-/** A password in REDIS_URL is a secret: scrubbed from every log line and error from now on. */
-export function registerRedisSecrets(url: string): void {
-  try {
-    const password = new URL(url).password;
-    if (password) {
-      registerSecret(password);
-      registerSecret(decodeURIComponent(password));
-    }
-  } catch {
-    // The schema already checked the scheme; an unparsable rest fails later with a clear Redis error.
-  }
 }

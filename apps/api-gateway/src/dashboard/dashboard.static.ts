@@ -10,7 +10,7 @@ import type { GatewayConfig } from '../config';
  * how to build it, and the API is unaffected.
  */
 export async function installDashboard(fastify: FastifyInstance, config: GatewayConfig): Promise<void> {
-  const root = resolve(config.DASHBOARD_DIR);
+  const root = resolve(config.dashboardDir);
   if (!existsSync(resolve(root, 'index.html'))) {
     fastify.get('/dashboard', (_req, reply) => reply.status(404).send({ status: 'error', message: `dashboard not built (no ${root}/index.html): run npm run build` }));
     return;

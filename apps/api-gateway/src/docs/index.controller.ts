@@ -27,7 +27,7 @@ export class IndexController {
       status: 'success',
       name: 'ATAS signal API (api-gateway)',
       docs: { swagger_ui: '/docs', openapi: '/docs-json' },
-      api_key_required: this.config.API_KEY !== undefined,
+      api_key_required: this.config.apiKey !== undefined,
       endpoints: this.endpoints,
       timestamp: responseTimestamp(),
     };

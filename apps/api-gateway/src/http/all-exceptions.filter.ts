@@ -17,7 +17,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const contentType = http.getRequest<FastifyRequest | undefined>()?.headers['content-type'];
-    const { status, message } = toErrorReply(err, { bodyLimitBytes: this.config.HTTP_BODY_LIMIT_BYTES, contentType });
+    const { status, message } = toErrorReply(err, { bodyLimitBytes: this.config.http.bodyLimitBytes, contentType });
     if (status >= 500) this.log.error({ err }, 'request failed');
     // A hijacked SSE response has already started: there is nothing left to tell the client.
     if (reply.sent || reply.raw.headersSent) return;

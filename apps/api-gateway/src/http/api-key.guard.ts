@@ -23,7 +23,7 @@ export class ApiKeyGuard implements CanActivate {
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly reflector: Reflector,
   ) {
-    this.expected = config.API_KEY ? digest(config.API_KEY) : undefined;
+    this.expected = config.apiKey ? digest(config.apiKey) : undefined;
   }
 
   canActivate(ctx: ExecutionContext): boolean {

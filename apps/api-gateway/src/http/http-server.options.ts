@@ -13,24 +13,24 @@ const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 /** The gateway's Fastify server: its limits, timeouts, and errors below the router in the contract's shape. */
 export function httpServerOptions(config: GatewayConfig): FastifyHttpOptions<Server> {
   return {
-    bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+    bodyLimit: config.http.bodyLimitBytes,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Socket inactivity in both directions: a client that stops reading its response.
-    connectionTimeout: config.HTTP_IDLE_TIMEOUT_MS,
-    keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    connectionTimeout: config.http.idleTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
     http: {
-      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+      headersTimeout: config.http.headersTimeoutMs,
       connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
       // Checked by installHostHeaderCheck instead, so the 400 is in the contract's shape.
       requireHostHeader: false,
     },
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: config.http.trustProxy,
     frameworkErrors: contractFrameworkErrors,
     clientErrorHandler: contractClientErrorHandler({
       maxHeaderBytes: maxHeaderSize,
-      headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
-      requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: config.http.headersTimeoutMs,
+      requestTimeoutMs: config.http.requestTimeoutMs,
     }),
   };
 }

@@ -15,15 +15,15 @@ export function isLoopback(ip: string): boolean {
  * replica's memory: N replicas behind a balancer allow up to N times the limit.
  */
 export async function installRateLimit(fastify: FastifyInstance, config: GatewayConfig): Promise<void> {
-  if (config.RATE_LIMIT_MAX === 0) return;
+  if (config.rateLimit.max === 0) return;
   await fastify.register(rateLimit, { global: false });
-  const windowSeconds = Math.ceil(config.RATE_LIMIT_WINDOW_MS / 1000);
+  const windowSeconds = Math.ceil(config.rateLimit.windowMs / 1000);
   const limit = fastify.createRateLimit({
-    max: config.RATE_LIMIT_MAX,
-    timeWindow: config.RATE_LIMIT_WINDOW_MS,
+    max: config.rateLimit.max,
+    timeWindow: config.rateLimit.windowMs,
     keyGenerator: (req: FastifyRequest) => req.ip,
     // The guide runs ATAS and the gateway on one machine: a local client is never limited by default.
-    allowList: config.RATE_LIMIT_LOOPBACK ? undefined : (req: FastifyRequest) => isLoopback(req.ip),
+    allowList: config.rateLimit.loopback ? undefined : (req: FastifyRequest) => isLoopback(req.ip),
   });
   fastify.addHook('onRequest', async (request, reply) => {
     const verdict = await limit(request);
@@ -34,7 +34,7 @@ export async function installRateLimit(fastify: FastifyInstance, config: Gateway
       .header('Content-Type', JSON_CONTENT_TYPE)
       .send(
         errorBody(
-          `rate limit exceeded: at most ${config.RATE_LIMIT_MAX} requests per ${windowSeconds} s per client; retry in ${verdict.ttlInSeconds} s`,
+          `rate limit exceeded: at most ${config.rateLimit.max} requests per ${windowSeconds} s per client; retry in ${verdict.ttlInSeconds} s`,
         ),
       );
   });

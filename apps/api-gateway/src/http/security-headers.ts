@@ -9,7 +9,7 @@ import type { GatewayConfig } from '../config';
  * nothing else changes (the guide's C# client does not use CORS).
  */
 export async function installSecurityHeaders(fastify: FastifyInstance, config: GatewayConfig): Promise<void> {
-  const origins = config.CORS_ORIGINS;
+  const origins = config.http.corsOrigins;
   await fastify.register(helmet, {
     // Helmet's default CSP allows Swagger UI at /docs (its scripts are served from here, its styles
     // inline), except upgrade-insecure-requests, which breaks it on plain http://host:8888.

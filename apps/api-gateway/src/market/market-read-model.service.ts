@@ -10,7 +10,7 @@ export class MarketReadModel {
   private loaded = false;
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
-    this.candles = new CandleWindow(config.MARKET_CANDLES_PER_SYMBOL);
+    this.candles = new CandleWindow(config.market.candlesPerSymbol);
   }
 
   get ready(): boolean {

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type Redis from 'ioredis';
 import { decodeEntry, MalformedEntryError, MarketEntrySchema, STREAMS, type MarketEntry } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
-import { createRedis, errMessage, InterruptibleDelay, nextBackoff, redisConfigFromEnv, StreamReader } from '@app/redis-streams';
+import { createRedis, errMessage, InterruptibleDelay, nextBackoff, StreamReader } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, REDIS } from '../tokens';
 import { MarketReadModel } from './market-read-model.service';
@@ -70,7 +70,7 @@ export class MarketConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
 
   /** Reads the stream's newest entries (newest first from Redis) and adds them oldest first. */
   private async load(): Promise<string> {
-    const page = (await this.redis.xrevrange(STREAMS.market, '+', '-', 'COUNT', this.config.MARKET_LOAD_ENTRIES)) as [string, string[]][];
+    const page = (await this.redis.xrevrange(STREAMS.market, '+', '-', 'COUNT', this.config.market.loadEntries)) as [string, string[]][];
     let candles = 0;
     for (let i = page.length - 1; i >= 0; i--) {
       const [id, fields] = page[i];
@@ -93,7 +93,7 @@ export class MarketConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
     this.reader = new StreamReader<MarketEntry>({
       stream: STREAMS.market,
       schema: MarketEntrySchema,
-      connection: createRedis(redisConfigFromEnv(this.config), 'api-gateway:market-reader'),
+      connection: createRedis(this.config.redis, 'api-gateway:market-reader'),
       startId: from,
       name: 'api-gateway-market',
       handle: (entries) => {

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { KEYS, ManualCloseJobSchema, PositionEventSchema, QUEUES, type ManualCloseJob } from '@app/contracts';
-import { createRedis, errMessage, redisConfigFromEnv } from '@app/redis-streams';
+import { createRedis, errMessage } from '@app/redis-streams';
 import { getLogger } from '@app/observability';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, REDIS } from '../tokens';
@@ -32,7 +32,7 @@ export class ManualCloseService implements OnModuleDestroy {
     @Inject(REDIS) private readonly redis: Redis,
   ) {
     // Fail fast rather than hold the request when Redis is away (no offline queue).
-    this.connection = createRedis(redisConfigFromEnv(config), 'api-gateway:manual-close', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.connection = createRedis(config.redis, 'api-gateway:manual-close', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.queue = new Queue<ManualCloseJob>(QUEUES.manualClose, { connection: this.connection });
     this.queue.on('error', (err) => this.log.warn({ err: err.message }, 'manual-close queue error'));
   }

@@ -1,5 +1,4 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { costModelFromEnv } from '@app/trading';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../tokens';
 import { CloseRequestLog } from './close-request-log';
@@ -13,7 +12,7 @@ export class PositionsReadModel {
   private loaded = false;
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
-    this.positions = new PositionProjection(costModelFromEnv(config));
+    this.positions = new PositionProjection(config.costs);
   }
 
   get ready(): boolean {

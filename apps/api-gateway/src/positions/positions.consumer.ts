@@ -11,7 +11,7 @@ import {
   type PositionEvent,
 } from '@app/contracts';
 import { getLogger, type Liveness, type Logger, type Running } from '@app/observability';
-import { createRedis, errMessage, InterruptibleDelay, nextBackoff, redisConfigFromEnv, StreamReader } from '@app/redis-streams';
+import { createRedis, errMessage, InterruptibleDelay, nextBackoff, StreamReader } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, REDIS } from '../tokens';
 import { PositionsReadModel } from './positions-read-model.service';
@@ -129,7 +129,7 @@ export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private follow(from: ResumePoints): void {
-    const connect = (name: string) => createRedis(redisConfigFromEnv(this.config), name);
+    const connect = (name: string) => createRedis(this.config.redis, name);
     const positions = new StreamReader<PositionEvent>({
       stream: STREAMS.positions,
       schema: PositionEventSchema,

@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { createRedis, redisConfigFromEnv } from '@app/redis-streams';
+import { createRedis } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, REDIS } from '../tokens';
 
@@ -21,7 +21,7 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [GATEWAY_CONFIG],
-      useFactory: (config: GatewayConfig) => createRedis(redisConfigFromEnv(config), 'api-gateway'),
+      useFactory: (config: GatewayConfig) => createRedis(config.redis, 'api-gateway'),
     },
     RedisCloser,
   ],

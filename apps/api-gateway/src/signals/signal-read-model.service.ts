@@ -27,9 +27,9 @@ export class SignalReadModel implements OnModuleDestroy {
     private readonly latency: DeliveryLatency,
   ) {
     this.projection = new SignalProjection({
-      ttlMs: config.SIGNAL_TTL_SECONDS * 1000,
-      activeMax: config.ACTIVE_MAX,
-      historyMax: config.HISTORY_MAX,
+      ttlMs: config.signals.ttlMs,
+      activeMax: config.signals.activeMax,
+      historyMax: config.signals.historyMax,
       now: () => Date.now(),
     });
     this.unregister = registerActiveSource(this.projection);

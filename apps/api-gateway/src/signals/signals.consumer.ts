@@ -16,7 +16,7 @@ import {
   type Signal,
 } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
-import { compareStreamIds, ControlStore, createRedis, InterruptibleDelay, nextBackoff, redisConfigFromEnv, StreamReader } from '@app/redis-streams';
+import { compareStreamIds, ControlStore, createRedis, InterruptibleDelay, nextBackoff, StreamReader } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, REDIS } from '../tokens';
 import { toSignal } from './signal-json';
@@ -103,7 +103,7 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     // Same reasoning for the kill switch: any change after this tail is replayed by its reader.
     const controlTail = (await this.redis.xrevrange(STREAMS.control, '+', '-', 'COUNT', 1)) as [string, string[]][];
     const controlNow = await new ControlStore(this.redis).read();
-    const tail = (await this.redis.xrevrange(STREAMS.signals, '+', '-', 'COUNT', this.config.HISTORY_MAX)) as [string, string[]][];
+    const tail = (await this.redis.xrevrange(STREAMS.signals, '+', '-', 'COUNT', this.config.signals.historyMax)) as [string, string[]][];
     tail.reverse();
     const signals: Signal[] = [];
     for (const [id, fields] of tail) {
@@ -152,7 +152,7 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async follow(from: ResumePoints): Promise<void> {
-    const redisCfg = redisConfigFromEnv(this.config);
+    const redisCfg = this.config.redis;
     const connect = (name: string) => {
       const c = createRedis(redisCfg, name);
       this.connections.push(c);

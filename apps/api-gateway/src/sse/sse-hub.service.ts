@@ -40,7 +40,7 @@ export class SseHub implements OnModuleInit, OnModuleDestroy {
     this.heartbeat = setInterval(() => {
       const now = new Date();
       for (const client of this.clients) client.heartbeat(now);
-    }, this.config.SSE_HEARTBEAT_MS);
+    }, this.config.sse.heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -57,7 +57,7 @@ export class SseHub implements OnModuleInit, OnModuleDestroy {
       symbol,
       control,
       resumeAfter,
-      maxBufferBytes: this.config.SSE_MAX_BUFFER_BYTES,
+      maxBufferBytes: this.config.sse.maxBufferBytes,
       onClose: (c, reason) => {
         this.clients.delete(c);
         sseDisconnects.inc({ reason });

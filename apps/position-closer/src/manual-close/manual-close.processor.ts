@@ -26,7 +26,7 @@ export class ManualCloseProcessor implements OnApplicationBootstrap, OnModuleDes
     this.worker = new Worker(QUEUES.manualClose, (job) => this.process(job), {
       connection: this.connections.create('position-closer:manual-close-worker', { maxRetriesPerRequest: null }),
       concurrency: 4,
-      stalledInterval: this.config.STALLED_INTERVAL_MS,
+      stalledInterval: this.config.queue.stalledIntervalMs,
     });
     this.worker.on('error', (err) => this.log.warn({ err: err.message }, 'manual-close worker error'));
   }

@@ -24,7 +24,7 @@ export class MaxHoldProcessor implements OnApplicationBootstrap, OnModuleDestroy
     this.worker = new Worker<MaxHoldJob>(QUEUES.maxHold, (job) => this.process(job), {
       connection: this.connections.create('position-closer:max-hold-worker', { maxRetriesPerRequest: null }),
       concurrency: 4,
-      stalledInterval: this.config.STALLED_INTERVAL_MS,
+      stalledInterval: this.config.queue.stalledIntervalMs,
     });
     this.worker.on('error', (err) => this.log.warn({ err: err.message }, 'max-hold worker error'));
     this.worker.on('failed', (job, err) => this.log.warn({ position_id: job?.data.position_id, err: err.message }, 'max-hold close failed; BullMQ retries it'));

@@ -15,7 +15,6 @@ import { PinoNestLogger } from '@app/observability';
 import { MarketPublisher } from '@app/redis-streams';
 import { loadConfig } from '../../src/config';
 import { PositionCloserModule } from '../../src/position-closer.module';
-import { CLOSER_CONFIG } from '../../src/tokens';
 
 export const T0 = Date.UTC(2025, 4, 6, 12, 0, 0);
 
@@ -97,10 +96,8 @@ export class StreamsClient {
 
 /** The position-closer app in this process (real Redis, real BullMQ), its config from `env`. */
 export async function startCloserApp(env: Record<string, string>): Promise<NestFastifyApplication> {
-  const moduleRef = await Test.createTestingModule({ imports: [PositionCloserModule] })
-    .overrideProvider(CLOSER_CONFIG)
-    .useValue(loadConfig({ LOG_LEVEL: 'warn', CLAIM_INTERVAL_MS: '200', STALLED_INTERVAL_MS: '500', ...env }))
-    .compile();
+  const config = loadConfig({ LOG_LEVEL: 'warn', CLAIM_INTERVAL_MS: '200', STALLED_INTERVAL_MS: '500', ...env });
+  const moduleRef = await Test.createTestingModule({ imports: [PositionCloserModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: new PinoNestLogger() });
   app.enableShutdownHooks();
   await app.init();

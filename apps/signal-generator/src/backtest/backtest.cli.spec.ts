@@ -45,9 +45,9 @@ describe('backtest CLI', () => {
     expect(bad.stderr).toBe("backtest: --slippage-ticks: '-1' is not a number >= 0\n");
   });
 
-  it('names a bad setting', () => {
+  it('names a bad setting, with the config exit code 2', () => {
     const r = spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/signal-generator/src/backtest/backtest.cli.ts', SAMPLE_FILES[0]], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, MIN_RR: 'lots' } });
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^backtest: invalid configuration: MIN_RR: /);
   });
 });

@@ -2,8 +2,9 @@ import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { MicrosClock } from '@app/contracts';
+import { CONFIG_EXIT_CODE, ConfigError } from '@app/config';
 import { DEFAULT_COSTS, type CostModel } from '@app/trading';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfig } from '../config';
 import { describeKlineFile } from '../market-data/replay/kline-file';
 import { ReplaySource } from '../market-data/replay/replay.source';
 import { DEFAULT_MAX_HOLD_MS, runBacktest } from './backtest.runner';
@@ -65,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     slippageTicks: numberFlag('slippage-ticks', values['slippage-ticks'], DEFAULT_COSTS.slippageTicks),
   };
   const maxHoldMs = numberFlag('max-hold-minutes', values['max-hold-minutes'], DEFAULT_MAX_HOLD_MS / 60_000, 0.001) * 60_000;
-  const cfg = loadConfig();
+  const cfg = loadConfig(process.env);
   const files = positionals.map((p) => describeKlineFile(p, { symbol: values.symbol, defaultTimeframe: values.timeframe ?? cfg.timeframe }));
   let skipped = 0;
   const source = new ReplaySource({
@@ -104,8 +105,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     // Bad files and bad settings are the user's to fix: name them, without a stack trace.
-    const msg = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
-    process.stderr.write(`backtest: ${msg}\n`);
-    process.exit(1);
+    process.stderr.write(`backtest: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(err instanceof ConfigError ? CONFIG_EXIT_CODE : 1);
   },
 );

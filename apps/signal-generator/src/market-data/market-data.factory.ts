@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { ConfigError } from '@app/config';
 import type { Candle } from '@app/contracts';
 import type { GeneratorConfig } from '../config';
 import { generatorMetrics } from '../metrics/generator.metrics';
@@ -35,11 +36,17 @@ export function createMarketData(cfg: GeneratorConfig): MarketData {
 
 function createReplay(cfg: GeneratorConfig): ReplaySource {
   const log = getLogger('replay');
-  const files = cfg.replay.files.map((f) => describeKlineFile(f, { defaultTimeframe: cfg.timeframe }));
+  const files = cfg.replay.files.map((f) => {
+    try {
+      return describeKlineFile(f, { defaultTimeframe: cfg.timeframe });
+    } catch (err) {
+      throw new ConfigError(`REPLAY_FILES: ${(err as Error).message}`);
+    }
+  });
   for (const f of files) {
-    if (!existsSync(f.path)) throw new Error(`REPLAY_FILES: ${f.path}: no such file (relative paths resolve from ${process.cwd()})`);
-    if (!cfg.symbols.includes(f.symbol)) throw new Error(`REPLAY_FILES: ${f.path} holds ${f.symbol}, which is not in SYMBOLS (${cfg.symbols.join(',')})`);
-    if (f.timeframe !== cfg.timeframe) throw new Error(`REPLAY_FILES: ${f.path} holds ${f.timeframe} candles but TIMEFRAME is ${cfg.timeframe}`);
+    if (!existsSync(f.path)) throw new ConfigError(`REPLAY_FILES: ${f.path}: no such file (relative paths resolve from ${process.cwd()})`);
+    if (!cfg.symbols.includes(f.symbol)) throw new ConfigError(`REPLAY_FILES: ${f.path} holds ${f.symbol}, which is not in SYMBOLS (${cfg.symbols.join(',')})`);
+    if (f.timeframe !== cfg.timeframe) throw new ConfigError(`REPLAY_FILES: ${f.path} holds ${f.timeframe} candles but TIMEFRAME is ${cfg.timeframe}`);
   }
   return new ReplaySource({
     files,

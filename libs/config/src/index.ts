@@ -1,0 +1,6 @@
+export * from './config-error';
+export * from './parse-env';
+export * from './env-helpers';
+export * from './redis-env';
+export * from './base-env';
+export * from './load-or-exit';
