@@ -2,3 +2,4 @@ export * from './redis-server';
 export * from './free-port';
 export * from './wait-for';
 export * from './service-process';
+export * from './browser';
