@@ -44,6 +44,11 @@ export const generatorEnvSchema = baseEnvSchema(9100).extend({
         return z.NEVER;
       }
     }),
+  /**
+   * `true`: forget the replay's checkpoint at start and publish every candle's decision again
+   * (the signals are new ones). Default: resume after the last candle published.
+   */
+  REPLAY_FROM_START: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
   /** Candles per symbol replayed unpaced and unpublished at start, to warm the indicators. */
   REPLAY_WARMUP_CANDLES: int(0, 1_000_000).default(120),
   /** MARKET_SOURCE=binance: closed candles per symbol fetched from REST at start to warm the indicators (not published). */
@@ -115,7 +120,7 @@ export interface GeneratorConfig extends BaseConfig {
   symbols: string[];
   timeframe: string;
   marketSource: 'replay' | 'binance';
-  replay: { files: string[]; speed: ReplaySpeed; warmupCandles: number; badRows: 'skip' | 'fail' };
+  replay: { files: string[]; speed: ReplaySpeed; warmupCandles: number; badRows: 'skip' | 'fail'; fromStart: boolean };
   tickSizes: Record<string, number>;
   liveWarmupCandles: number;
   feedStaleMs: number;
@@ -170,7 +175,7 @@ function toConfig(e: Env): GeneratorConfig {
     symbols: e.SYMBOLS,
     timeframe: e.TIMEFRAME,
     marketSource: e.MARKET_SOURCE,
-    replay: { files: e.REPLAY_FILES, speed: e.REPLAY_SPEED, warmupCandles: e.REPLAY_WARMUP_CANDLES, badRows: e.REPLAY_BAD_ROWS },
+    replay: { files: e.REPLAY_FILES, speed: e.REPLAY_SPEED, warmupCandles: e.REPLAY_WARMUP_CANDLES, badRows: e.REPLAY_BAD_ROWS, fromStart: e.REPLAY_FROM_START },
     tickSizes: e.TICK_SIZES,
     liveWarmupCandles: e.LIVE_WARMUP_CANDLES,
     feedStaleMs: e.FEED_STALE_SECONDS * 1000,

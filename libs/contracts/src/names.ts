@@ -61,7 +61,18 @@ export const KEYS = {
   notifierDelivery: 'notifier',
   /** String: JSON of the kill switch's current ControlState (absent: enabled). */
   control: 'control:state',
+  /**
+   * Prefix of the generator's per-(source, symbol, timeframe) checkpoint: a string holding the
+   * open time of the last candle whose decision is on `market` (generatorDecidedKey). Renaming it
+   * makes a restarted generator publish its decisions again.
+   */
+  generatorDecided: 'generator:decided',
 } as const;
+
+/** The checkpoint key of one feed: `source` keeps a replay of old data apart from the live feed. */
+export function generatorDecidedKey(source: string, symbol: string, timeframe: string): string {
+  return `${KEYS.generatorDecided}:${source}:${symbol}:${timeframe}`;
+}
 
 /** Approximate MAXLEN caps for XADD ~. */
 export const STREAM_MAXLEN = {

@@ -23,6 +23,27 @@ end
 return ids
 `;
 
+/**
+ * KEYS: market, signals, decided. ARGV: market MAXLEN, signals MAXLEN, candle open time, candle
+ * entry JSON, then one signal JSON each. `decided` holds the open time of the last candle whose
+ * decision was published for one (source, symbol, timeframe): a candle at or before it is
+ * refused (an empty reply) and nothing is written. Otherwise the appends of APPEND_LUA and the
+ * new `decided` happen in the same script, so no crash, restart or second generator can publish
+ * one candle's decision twice or write it without its checkpoint.
+ */
+const APPEND_ONCE_LUA = `
+local last = redis.call('GET', KEYS[3])
+if last and tonumber(last) >= tonumber(ARGV[3]) then return {} end
+local ids = { redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'data', ARGV[4]) }
+for i = 5, #ARGV do
+  local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'data', ARGV[i])
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'data', '{"kind":"signal","signal_id":"' .. id .. '","signal":' .. ARGV[i] .. '}')
+  ids[#ids + 1] = id
+end
+redis.call('SET', KEYS[3], ARGV[3])
+return ids
+`;
+
 export interface MarketAppend {
   /** The candle's id on `market`, null when none was given. */
   candleId: string | null;
@@ -41,7 +62,33 @@ export class MarketPublisher {
   private readonly scripts;
 
   constructor(redis: Redis) {
-    this.scripts = defineScripts(redis, { marketAppend: luaScript<string[]>(APPEND_LUA, 2) });
+    this.scripts = defineScripts(redis, {
+      marketAppend: luaScript<string[]>(APPEND_LUA, 2),
+      marketAppendOnce: luaScript<string[]>(APPEND_ONCE_LUA, 3),
+    });
+  }
+
+  /**
+   * As publish, once per candle: `decidedKey` (KEYS.generatorDecided) records the last candle
+   * published for its symbol and timeframe. Returns undefined, writing nothing, when this candle
+   * or a later one was already published under that key.
+   */
+  async publishOnce(decidedKey: string, candle: Candle, signals: ProducedSignal[] = []): Promise<MarketAppend | undefined> {
+    const candleJson = JSON.stringify({ kind: 'candle', ...validatePayload(STREAMS.market, CandleSchema, candle) });
+    const signalJson = signals.map((s) => JSON.stringify(validatePayload(STREAMS.signals, ProducedSignalSchema, s)));
+    const ids = await this.scripts.marketAppendOnce(
+      STREAMS.market,
+      STREAMS.signals,
+      decidedKey,
+      STREAM_MAXLEN[STREAMS.market],
+      STREAM_MAXLEN[STREAMS.signals],
+      candle.open_time,
+      candleJson,
+      ...signalJson,
+    );
+    if (ids.length === 0) return undefined;
+    const [candleId, ...signalIds] = ids;
+    return { candleId, signalIds };
   }
 
   async publish(candle: Candle | null, signals: ProducedSignal[] = []): Promise<MarketAppend> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { Candle, CandleSchema, MicrosClock, ProducedSignalSchema, STREAMS, type ProducedSignal } from '@app/contracts';
+import { Candle, CandleSchema, generatorDecidedKey, MicrosClock, ProducedSignalSchema, STREAMS, type ProducedSignal } from '@app/contracts';
 import { getLogger } from '@app/observability';
 import { InvalidPayloadError, validatePayload } from '@app/redis-streams';
 import type { GeneratorConfig } from '../config';
@@ -16,6 +16,11 @@ import { GENERATOR_CONFIG, GENERATOR_REDIS, MARKET_DATA_SOURCE } from '../tokens
  * signal it yields (stamped by MicrosClock: publish time, not candle time) are then written in
  * one atomic step: to `market`, the candle then the signal, and the signal to `signals`. In
  * replay, the first REPLAY_WARMUP_CANDLES per symbol only warm the indicators.
+ *
+ * Each (source, symbol, timeframe) has a checkpoint in Redis, written by the same atomic step:
+ * the open time of the last candle published. A candle at or before it only goes through the
+ * pipeline (so its state matches a run that never stopped) and is not published again: a
+ * restart, a crash or a second generator never repeats a decision. REPLAY_FROM_START forgets it.
  */
 @Injectable()
 export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
@@ -23,6 +28,8 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
   private readonly log = getLogger('signal-generator');
   private readonly pipeline: SignalPipeline;
   private readonly seen = new Map<string, number>();
+  /** Symbol → open time of the last candle published (the checkpoint as this process knows it). */
+  private readonly decided = new Map<string, number>();
   private running: Promise<void> | undefined;
   private gaugeTimer: NodeJS.Timeout | undefined;
 
@@ -42,6 +49,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
 
   async onApplicationBootstrap(): Promise<void> {
     await this.publisher.ensureGroups();
+    await this.loadCheckpoints();
     await this.market.init();
     await this.warmUp();
     this.gaugeTimer = setInterval(() => this.updateGauges(), 1000).unref();
@@ -70,6 +78,28 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private decidedKey(symbol: string): string {
+    return generatorDecidedKey(this.cfg.pipeline.source, symbol, this.cfg.timeframe);
+  }
+
+  private async loadCheckpoints(): Promise<void> {
+    const keys = this.cfg.symbols.map((s) => this.decidedKey(s));
+    if (this.cfg.marketSource === 'replay' && this.cfg.replay.fromStart) {
+      await this.publisher.resetCheckpoints(keys);
+      this.log.warn({ symbols: this.cfg.symbols }, 'REPLAY_FROM_START: checkpoints forgotten; every candle is decided and published again');
+    }
+    const times = await this.publisher.checkpoints(keys);
+    this.cfg.symbols.forEach((s, i) => {
+      const t = times[i];
+      if (t !== undefined) this.decided.set(s, t);
+    });
+    if (this.decided.size) {
+      const after = Object.fromEntries([...this.decided].map(([s, t]) => [s, new Date(t).toISOString()]));
+      this.log.info({ after }, 'resuming after the last candle published; earlier candles only rebuild the indicators');
+    }
+    this.market.source.resumeAfter?.(this.decided);
   }
 
   /** Runs pre-start history through the pipeline, publishing nothing; a failure only delays signals. */
@@ -106,10 +136,22 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     const r = this.pipeline.process(candle);
     for (const v of r.votes) m.votes.inc({ strategy: v.strategy, direction: v.direction });
     if (warmup) return;
+    if (candle.open_time <= (this.decided.get(candle.symbol) ?? -Infinity)) {
+      m.alreadyDecided.inc({ symbol: candle.symbol, by: 'checkpoint' });
+      return;
+    }
     const signal = r.signal && this.acceptable(r.signal);
     // Written after the candle, in the same step: a position-closer must not judge a new position
     // on the very candle it was entered at the close of, nor miss the next one.
-    const id = (await this.publisher.publish(candle, signal))?.signalIds[0];
+    const written = await this.publisher.publish(this.decidedKey(candle.symbol), candle, signal);
+    if (written === undefined) return;
+    this.decided.set(candle.symbol, candle.open_time);
+    if (written === 'duplicate') {
+      m.alreadyDecided.inc({ symbol: candle.symbol, by: 'redis' });
+      this.log.warn({ symbol: candle.symbol, candle_time: new Date(candle.open_time).toISOString() }, 'candle already decided by another generator or before a restart; not published again');
+      return;
+    }
+    const id = written.signalIds[0];
     if (!signal || id === undefined) return;
     const closedAt = this.cfg.marketSource === 'replay' ? deliveredAt : candle.close_time + 1;
     m.latency.observe(Math.max(0, Date.now() - closedAt) / 1000);

@@ -10,6 +10,11 @@ export interface MarketDataSource {
   /** Delivers closed candles to `onCandle` (awaited: back-pressure) until the data ends (replay) or `stop()` is called. */
   run(onCandle: (candle: Candle) => Promise<void> | void): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Open time per symbol of the last candle already published (the checkpoint): a replay delivers
+   * candles up to it without pacing, as they only rebuild the indicators. Called before run.
+   */
+  resumeAfter?(checkpoints: ReadonlyMap<string, number>): void;
   /** True while the feed is connected/producing (health). */
   readonly connected: boolean;
   /** Epoch ms when the last closed candle was delivered, or undefined. */

@@ -10,6 +10,11 @@ export const generatorMetrics = {
     help: 'From candle close (live) or its delivery by the replay to the signal being on the stream',
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   }),
+  alreadyDecided: counter({
+    name: 'signal_generator_already_decided_candles_total',
+    help: 'Candles not published because their decision is already on the streams (restart, resume, or another generator); by whom: checkpoint (known at start) or redis (refused by the atomic publish)',
+    labelNames: ['symbol', 'by'] as const,
+  }),
   invalidSignals: counter({ name: 'signal_generator_invalid_signals_total', help: 'Signals the contract schema refused (a bug); skipped' }),
   badRows: counter({ name: 'signal_generator_replay_bad_rows_total', help: 'Replay CSV rows skipped as invalid' }),
   feedConnected: gauge({ name: 'signal_generator_feed_connected', help: '1 while the market feed is connected/producing' }),

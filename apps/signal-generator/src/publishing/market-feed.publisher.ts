@@ -26,9 +26,29 @@ export class MarketFeedPublisher {
     }
   }
 
-  /** The ids written, or undefined if shutdown interrupted the retries. */
-  publish(candle: Candle, signal: ProducedSignal | undefined): Promise<MarketAppend | undefined> {
-    return publishWithRetry(`candle ${candle.symbol}`, () => this.publisher.publish(candle, signal ? [signal] : []), () => this.closing, this.delay);
+  /**
+   * The ids written; `duplicate` when `decidedKey` says this candle's decision is already on the
+   * streams (nothing written); undefined if shutdown interrupted the retries. A retry after a
+   * reply lost in a Redis blip therefore cannot write the candle twice.
+   */
+  publish(decidedKey: string, candle: Candle, signal: ProducedSignal | undefined): Promise<MarketAppend | 'duplicate' | undefined> {
+    return publishWithRetry(
+      `candle ${candle.symbol}`,
+      async () => (await this.publisher.publishOnce(decidedKey, candle, signal ? [signal] : [])) ?? ('duplicate' as const),
+      () => this.closing,
+      this.delay,
+    );
+  }
+
+  /** The open time of the last candle published under each key (absent: none yet). */
+  async checkpoints(keys: string[]): Promise<(number | undefined)[]> {
+    if (keys.length === 0) return [];
+    return (await this.redis.mget(...keys)).map((v) => (v === null ? undefined : Number(v)));
+  }
+
+  /** Forgets the checkpoints: the next run publishes every candle's decision again. */
+  async resetCheckpoints(keys: string[]): Promise<void> {
+    if (keys.length) await this.redis.del(...keys);
   }
 
   close(): void {

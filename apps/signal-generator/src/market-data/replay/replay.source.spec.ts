@@ -83,6 +83,20 @@ describe('ReplaySource', () => {
     expect(scheduler.sleeps).toEqual([60_000]);
   });
 
+  it('after resumeAfter, delivers every candle up to the checkpoint unpaced, then paces from the next', async () => {
+    const scheduler = new FakeScheduler();
+    const src = new ReplaySource({ files: [describeKlineFile(btc)], speed: 1, scheduler });
+    src.resumeAfter(new Map([['BTCUSDT', T0 + 60_000]]));
+    const got: number[] = [];
+    await src.run(() => {
+      got.push(scheduler.now());
+    });
+    // BTC@0 and @1 were published before a restart: no waiting for them; @2 anchors the pacing again.
+    expect(got).toHaveLength(4);
+    expect(got.slice(0, 3).every((at) => at === got[0])).toBe(true);
+    expect(scheduler.sleeps).toEqual([60_000]);
+  });
+
   it('does not wait out a long hole in the data', async () => {
     const gap = file('BTCUSDT-1m-gap.csv', [T0, T0 + 60_000, T0 + 90 * 86_400_000]);
     const { scheduler } = await play({ files: [gap], speed: 1 });

@@ -34,10 +34,15 @@ export class ReplaySource implements MarketDataSource {
   private abort = new AbortController();
   private running = false;
   private last: number | undefined;
+  private checkpoints: ReadonlyMap<string, number> = new Map();
 
   constructor(private readonly opts: ReplaySourceOptions) {
     if (opts.files.length === 0) throw new Error('replay needs at least one CSV file');
     for (const f of opts.files) timeframeMs(f.timeframe);
+  }
+
+  resumeAfter(checkpoints: ReadonlyMap<string, number>): void {
+    this.checkpoints = checkpoints;
   }
 
   get connected(): boolean {
@@ -67,7 +72,8 @@ export class ReplaySource implements MarketDataSource {
         const count = (seen.get(candle.symbol) ?? 0) + 1;
         seen.set(candle.symbol, count);
         const due = candle.close_time + 1;
-        if (speed !== 'max' && count > warmupCandles) {
+        const decided = candle.open_time <= (this.checkpoints.get(candle.symbol) ?? -Infinity);
+        if (speed !== 'max' && count > warmupCandles && !decided) {
           if (anchor === undefined || (prevDue !== undefined && due - prevDue > maxGapMs)) {
             anchor = { wall: scheduler.now(), data: due };
           }
