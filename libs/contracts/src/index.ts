@@ -2,6 +2,7 @@ export * from './names';
 export * from './timestamp';
 export * from './codec';
 export * from './signal-source';
+export * from './metadata-bounds';
 export * from './signal.schema';
 export * from './candle.schema';
 export * from './market-entry.schema';

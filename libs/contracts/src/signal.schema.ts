@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SignalSourceSchema, type SignalSource } from './signal-source';
+import { metadataBoundsProblem } from './metadata-bounds';
 import { SIGNAL_TIMESTAMP_RE } from './timestamp';
 
 export const DirectionSchema = z.enum(['BUY', 'SELL']);
@@ -19,6 +20,8 @@ export type Vote = z.infer<typeof VoteSchema>;
 /**
  * `metadata` keeps the guide's three fields and allows more (votes, candle_time, ...):
  * C# clients ignore fields they do not model, so additions are safe, removals are not.
+ * Bounded (metadata-bounds.ts): at most 8 levels deep, 200 keys and array items, 16 KB as JSON.
+ * Beyond that an entry is malformed, so every reader counts and skips it alone.
  */
 export const SignalMetadataSchema = z
   .object({
@@ -34,7 +37,11 @@ export const SignalMetadataSchema = z
      */
     source: SignalSourceSchema.optional(),
   })
-  .catchall(z.unknown());
+  .catchall(z.unknown())
+  .superRefine((metadata, ctx) => {
+    const problem = metadataBoundsProblem(metadata);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /**
  * A trade signal, field for field the guide's JSON. Never rename or drop a field here: C# code

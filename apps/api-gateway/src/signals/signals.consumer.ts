@@ -123,7 +123,7 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     let next = 0;
     for (const signal of signals) {
       for (; next < changes.length && compareStreamIds(changes[next].id, signal.id) < 0; next++) this.readModel.takeControl(changes[next].event, changes[next].id, false);
-      this.readModel.take([signal], false);
+      this.takeOne(signal, false, 'api-gateway-rebuild');
     }
     for (; next < changes.length; next++) this.readModel.takeControl(changes[next].event, changes[next].id, false);
     signals.forEach((s, i) => {
@@ -134,6 +134,15 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     this.log.info({ signals: signals.length, acked: acks.filter(Boolean).length, trading: this.readModel.control.trading, resume_after: last }, 'rebuilt signals from Redis');
     const lastChange = changes.length ? changes[changes.length - 1].id : undefined;
     return { signals: last, acks: ackTail[0]?.[0] ?? '0-0', control: lastChange ?? controlTail[0]?.[0] ?? '0-0' };
+  }
+
+  private takeOne(signal: Signal, live: boolean, reader: string): void {
+    try {
+      this.readModel.take([signal], live);
+    } catch (err) {
+      malformedSignalEntries.inc({ stream: STREAMS.signals, reader });
+      this.log.warn({ id: signal.id, err: err instanceof Error ? err.message : String(err) }, 'skipping a signal that could not be applied');
+    }
   }
 
   /** Kill switch changes at or after `fromId`, oldest first (a damaged entry is counted and skipped). */
@@ -164,7 +173,10 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
       connection: connect('api-gateway:signals-reader'),
       startId: from.signals,
       name: 'api-gateway',
-      handle: (entries) => this.readModel.take(entries.map((e) => toSignal(e.id, e.payload)), true),
+      // One by one: an entry that fails to apply is counted and skipped alone, not with its batch.
+      handle: (entries) => {
+        for (const e of entries) this.takeOne(toSignal(e.id, e.payload), true, 'api-gateway');
+      },
     });
     this.acksReader = new StreamReader({
       stream: STREAMS.acks,

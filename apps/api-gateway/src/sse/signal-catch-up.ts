@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { decodeEntry, MalformedEntryError, SignalSchema, STREAMS } from '@app/contracts';
+import { decodeEntry, SignalSchema, STREAMS } from '@app/contracts';
 import { toSignal } from '../signals/signal-json';
 import { malformedSignalEntries } from '../signals/signal-metrics';
 import type { CatchUpSignal } from './sse-client';
@@ -19,8 +19,9 @@ export async function* signalsAfter(redis: Redis, afterId: string, held: (id: st
         const signal = toSignal(id, decodeEntry(SignalSchema, id, fields));
         if (held(id)) continue;
         yield { id, symbol: signal.symbol, json: JSON.stringify(signal) };
-      } catch (err) {
-        if (!(err instanceof MalformedEntryError)) throw err;
+      } catch {
+        // Any failure here (bad entry, or one that cannot be serialised) belongs to this entry
+        // alone: count it and go on, or a resuming client would reconnect into it forever.
         malformedSignalEntries.inc({ stream: STREAMS.signals, reader: 'api-gateway-sse' });
       }
     }
