@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { MicrosClock } from '@app/contracts';
@@ -9,9 +10,11 @@ import { describeKlineFile } from '../market-data/replay/kline-file';
 import { ReplaySource } from '../market-data/replay/replay.source';
 import { DEFAULT_MAX_HOLD_MS, runBacktest } from './backtest.runner';
 import { formatReport } from './backtest-report';
+import { HtmlReportCollector } from './html-report.collector';
+import { renderHtmlReport } from './html-report';
 
 const USAGE = `usage: npm run backtest -- [--skip-bad-rows] [--symbol SYM] [--timeframe 1m]
-         [--fee-bps ${DEFAULT_COSTS.takerFeeBps}] [--maker-fee-bps ${DEFAULT_COSTS.makerFeeBps}] [--slippage-ticks ${DEFAULT_COSTS.slippageTicks}] [--max-hold-minutes ${DEFAULT_MAX_HOLD_MS / 60_000}] <file.csv>...
+         [--fee-bps ${DEFAULT_COSTS.takerFeeBps}] [--maker-fee-bps ${DEFAULT_COSTS.makerFeeBps}] [--slippage-ticks ${DEFAULT_COSTS.slippageTicks}] [--max-hold-minutes ${DEFAULT_MAX_HOLD_MS / 60_000}] [--html report.html] <file.csv>...
 
 Replays kline CSV files (6-column or Binance 12-column) through the signal-generator's pipeline at
 max speed, trades the signals as the position-closer does, and prints per strategy and for the
@@ -22,7 +25,14 @@ variables as the service (MIN_STRATEGIES_AGREE, MIN_CONFIDENCE, MIN_RR, ...).
   --fee-bps           taker fee per side in basis points (market entry, stop, early exits); default ${DEFAULT_COSTS.takerFeeBps} = Binance USDT-M 0.05 %
   --maker-fee-bps     maker fee of the take-profit limit order; default ${DEFAULT_COSTS.makerFeeBps} = 0.02 %
   --slippage-ticks    ticks lost on each market or stop fill; default ${DEFAULT_COSTS.slippageTicks}
+  --html              also write a self-contained HTML report there (equity, drawdown, tables, trades on the candles)
   --max-hold-minutes  close a trade still open this long at the candle's close, as the closer's MAX_HOLD_MINUTES; default ${DEFAULT_MAX_HOLD_MS / 60_000}`;
+
+/** lightweight-charts' standalone (global `LightweightCharts`) bundle; its package exports do not list it. */
+function readChartLibrary(): string {
+  const dir = dirname(require.resolve('lightweight-charts/package.json'));
+  return readFileSync(join(dir, 'dist', 'lightweight-charts.standalone.production.js'), 'utf8');
+}
 
 /** A non-negative number flag, or a message naming it. */
 function numberFlag(name: string, raw: string | undefined, fallback: number, min = 0): number {
@@ -53,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
       'maker-fee-bps': { type: 'string' },
       'slippage-ticks': { type: 'string' },
       'max-hold-minutes': { type: 'string' },
+      html: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -83,13 +94,16 @@ async function main(argv: string[]): Promise<number> {
   const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, etaBuffer: 1000 }, Presets.shades_classic) : undefined;
   if (bar) bar.start((await Promise.all(files.map((f) => countLines(f.path)))).reduce((a, b) => a + b, 0), 0);
   let done = 0;
+  const collector = values.html ? new HtmlReportCollector() : undefined;
   const result = await runBacktest(source, {
     ...cfg.pipeline,
     clock,
     tickSize: (s) => cfg.tickSizes[s],
     costs,
     maxHoldMs,
-    onCandle: () => {
+    onClose: collector?.onClose,
+    onCandle: (c) => {
+      collector?.onCandle(c);
       if (bar && ++done % 5000 === 0) bar.update(done);
     },
   });
@@ -98,6 +112,18 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`files: ${files.map((f) => f.path).join(', ')}\n`);
   if (skipped) process.stdout.write(`bad rows skipped: ${skipped}\n`);
   process.stdout.write(`${formatReport(result)}\n`);
+  if (collector && values.html) {
+    const html = renderHtmlReport({
+      result,
+      fusedSource: `fused (${cfg.pipeline.strategyName})`,
+      trades: collector.trades,
+      candles: collector.candles,
+      files: files.map((f) => f.path),
+      chartLibrary: readChartLibrary(),
+    });
+    writeFileSync(values.html, html);
+    process.stdout.write(`HTML report: ${values.html}\n`);
+  }
   return 0;
 }
 
