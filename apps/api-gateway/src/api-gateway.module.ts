@@ -12,6 +12,7 @@ import { MarketModule } from './market/market.module';
 import { RedisModule } from './redis/redis.module';
 import { PositionsModule } from './positions/positions.module';
 import { SignalsModule } from './signals/signals.module';
+import { SseModule } from './sse/sse.module';
 import { RequestStats } from './stats/request-stats';
 import { StatsController } from './stats/stats.controller';
 
@@ -29,6 +30,7 @@ export class ApiGatewayModule {
         RedisModule,
         ObservabilityModule,
         SignalsModule,
+        SseModule,
         // Feature modules:
         PositionsModule,
         ControlModule,

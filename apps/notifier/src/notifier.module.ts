@@ -11,8 +11,8 @@ import { PositionConsumer } from './positions/position.consumer';
 import { RedisConnections } from '@app/redis-streams';
 import { SignalConsumer } from './signals/signal.consumer';
 import { DryRunTelegramClient, TelegramClient, type TelegramSender } from './telegram/telegram.client';
-import { TelegramProcessor } from './telegram/telegram.processor';
-import { TelegramQueue } from './telegram/telegram.queue';
+import { TelegramProcessor } from './delivery/telegram.processor';
+import { TelegramQueue } from './delivery/telegram.queue';
 import { NOTIFIER_CONFIG, TELEGRAM_SENDER } from './tokens';
 
 /** The notifier, over the config main.ts loaded once (`NotifierModule.forRoot(config)`). */

@@ -8,6 +8,7 @@ import { MarketConsumer } from './market/market.consumer';
 import { SignalHandler } from './market/signal.handler';
 import { MaxHoldProcessor } from './max-hold/max-hold.processor';
 import { MaxHoldScheduler } from './max-hold/max-hold.scheduler';
+import { MAX_HOLD_TIMER } from './positions/max-hold-timer';
 import { registerOpenPositionsGauge } from './positions/open-positions.gauge';
 import { PositionCloser } from './positions/position-closer.service';
 import { PositionStore } from './positions/position.store';
@@ -35,6 +36,7 @@ import { CLOCK, CLOSER_CONFIG, systemClock } from './tokens';
       },
     },
     MaxHoldScheduler,
+    { provide: MAX_HOLD_TIMER, useExisting: MaxHoldScheduler },
     PositionCloser,
     CandleHandler,
     SignalHandler,

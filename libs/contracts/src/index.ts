@@ -8,3 +8,4 @@ export * from './candle.schema';
 export * from './market-entry.schema';
 export * from './position.schema';
 export * from './control.schema';
+export * from './jobs';

@@ -3,7 +3,7 @@ import { ControlEventSchema, GROUPS, STREAMS, type ControlEvent } from '@app/con
 import type { Liveness, Running } from '@app/observability';
 import { ConsumerGroupReader, RedisConnections, registerGroupLagMetrics } from '@app/redis-streams';
 import type { NotifierConfig } from '../config';
-import { TelegramQueue } from '../telegram/telegram.queue';
+import { TelegramQueue } from '../delivery/telegram.queue';
 import { NOTIFIER_CONFIG } from '../tokens';
 
 /**

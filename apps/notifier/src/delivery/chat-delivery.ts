@@ -3,7 +3,7 @@ import { getLogger } from '@app/observability';
 import { composeMessage } from '../telegram/digest';
 import type { PermanentReason, TransientReason } from '../telegram/send-outcome';
 import type { TelegramSender } from '../telegram/telegram.client';
-import { itemsDelivered, messagesFailed, messagesRetried, messagesSent, signalDeliveryLatency } from '../telegram/telegram.metrics';
+import { itemsDelivered, messagesFailed, messagesRetried, messagesSent, signalDeliveryLatency } from './delivery.metrics';
 import type { ChatTarget } from './chat-target';
 import type { DeliveryKeys } from './delivery-keys';
 import type { CommitOutcome, DeliveryStore } from './delivery.store';

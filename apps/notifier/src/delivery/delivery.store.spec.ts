@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { makeSignal } from '../../test/fixtures/signals';
-import type { NotificationJob } from '../telegram/notification-job';
+import type { NotificationJob } from '@app/contracts';
 import type { ChatTarget } from './chat-target';
 import { deliveryKeys, type DeliveryKeys } from './delivery-keys';
 import { DeliveryStore } from './delivery.store';

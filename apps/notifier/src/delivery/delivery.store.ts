@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { defineScripts, luaScript } from '@app/redis-streams';
-import type { NotificationJob } from '../telegram/notification-job';
+import type { NotificationJob } from '@app/contracts';
 import type { ChatTarget } from './chat-target';
 import { COMMIT, FAN_OUT, RESERVE } from './delivery.scripts';
 import type { DeliveryKeys } from './delivery-keys';

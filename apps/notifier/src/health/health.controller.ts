@@ -4,7 +4,7 @@ import { LivenessHealthIndicator, RedisHealthIndicator } from '@app/observabilit
 import { PositionConsumer } from '../positions/position.consumer';
 import { RedisConnections } from '@app/redis-streams';
 import { SignalConsumer } from '../signals/signal.consumer';
-import { TelegramProcessor } from '../telegram/telegram.processor';
+import { TelegramProcessor } from '../delivery/telegram.processor';
 import { QueueHealthIndicator } from './queue.health';
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { TelegramQueue } from '../telegram/telegram.queue';
+import { TelegramQueue } from '../delivery/telegram.queue';
 
 /** Up when the `telegram` queue reports its job counts within a second; the counts are the detail. */
 @Injectable()

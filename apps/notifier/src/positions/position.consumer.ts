@@ -4,7 +4,7 @@ import { getLogger, type Liveness, type Running } from '@app/observability';
 import { ConsumerGroupReader, registerGroupLagMetrics, type DecodedEntry } from '@app/redis-streams';
 import type { NotifierConfig } from '../config';
 import { RedisConnections } from '@app/redis-streams';
-import { TelegramQueue } from '../telegram/telegram.queue';
+import { TelegramQueue } from '../delivery/telegram.queue';
 import { NOTIFIER_CONFIG } from '../tokens';
 
 /**

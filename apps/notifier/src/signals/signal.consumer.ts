@@ -4,7 +4,7 @@ import type { Liveness, Running } from '@app/observability';
 import { ConsumerGroupReader, registerGroupLagMetrics } from '@app/redis-streams';
 import type { NotifierConfig } from '../config';
 import { RedisConnections } from '@app/redis-streams';
-import { TelegramQueue } from '../telegram/telegram.queue';
+import { TelegramQueue } from '../delivery/telegram.queue';
 import { NOTIFIER_CONFIG } from '../tokens';
 
 /**

@@ -1,6 +1,6 @@
 import { MAX_MESSAGE_CHARS } from './html';
 import { digestLine, formatNotification } from './message.formatter';
-import type { NotificationJob } from './notification-job';
+import type { NotificationJob } from '@app/contracts';
 
 export interface ComposedMessage {
   text: string;

@@ -3,7 +3,7 @@ import { makeClosedEvent, makeSignal, markersIn } from '../../test/fixtures/sign
 import { buildDigest, composeMessage } from './digest';
 import { capMessage, escapeHtml, MAX_MESSAGE_CHARS } from './html';
 import { digestLine, formatPositionClosed, formatSignal } from './message.formatter';
-import type { NotificationJob } from './notification-job';
+import type { NotificationJob } from '@app/contracts';
 
 const HOSTILE = '<script>alert("x")</script> & <b>bold</b> &amp; 1 < 2 > 0';
 

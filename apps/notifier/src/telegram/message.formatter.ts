@@ -1,6 +1,6 @@
 import type { CloseReason, ControlEvent, Direction, NewSignal, PositionClosedEvent, TradingState } from '@app/contracts';
 import { capMessage, field } from './html';
-import type { NotificationJob } from './notification-job';
+import type { NotificationJob } from '@app/contracts';
 import { formatDuration, formatPct, formatPrice, formatR, formatShort, pctFrom } from './number-format';
 import { sourceTag } from './source-tag';
 

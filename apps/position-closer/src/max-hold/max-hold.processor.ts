@@ -6,7 +6,7 @@ import { PositionCloser } from '../positions/position-closer.service';
 import type { CloserConfig } from '../config';
 import { RedisConnections } from '@app/redis-streams';
 import { CLOSER_CONFIG } from '../tokens';
-import type { MaxHoldJob } from './max-hold-job';
+import type { MaxHoldJob } from '@app/contracts';
 
 /** Closes a position still open when its max-hold job comes due; a no-op if it closed earlier. */
 @Injectable()

@@ -3,17 +3,18 @@ import { Queue } from 'bullmq';
 import { QUEUES } from '@app/contracts';
 import { getLogger } from '@app/observability';
 import type { CloserConfig } from '../config';
+import type { MaxHoldTimer } from '../positions/max-hold-timer';
 import type { OpenPosition } from '../positions/position';
 import { RedisConnections } from '@app/redis-streams';
 import { CLOCK, CLOSER_CONFIG, type Clock } from '../tokens';
-import type { MaxHoldJob } from './max-hold-job';
+import type { MaxHoldJob } from '@app/contracts';
 
 /**
  * One delayed BullMQ job per position (job id = position id): adding it again after a
  * redelivered signal is a no-op, and the delay counts from `opened_at`, so it never extends.
  */
 @Injectable()
-export class MaxHoldScheduler implements OnModuleDestroy {
+export class MaxHoldScheduler implements MaxHoldTimer, OnModuleDestroy {
   private readonly queue: Queue<MaxHoldJob>;
   private readonly log = getLogger('max-hold');
 

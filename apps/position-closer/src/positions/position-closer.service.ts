@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { EARLY_EXIT_REASONS, type CloseReason, type PositionClosedEvent } from '@app/contracts';
 import { getLogger } from '@app/observability';
-import { MaxHoldScheduler } from '../max-hold/max-hold.scheduler';
 import type { CloserConfig } from '../config';
 import { CLOCK, CLOSER_CONFIG, type Clock } from '../tokens';
+import { MAX_HOLD_TIMER, type MaxHoldTimer } from './max-hold-timer';
 import { closePosition, closeRequestFor, type OpenPosition } from './position';
 import { positionsClosed, positionsOpened, realisedNetR, realisedR } from './position.metrics';
 import { PositionStore, type OpenOutcome } from './position.store';
@@ -15,7 +15,7 @@ export class PositionCloser implements OnModuleInit {
 
   constructor(
     private readonly store: PositionStore,
-    private readonly maxHold: MaxHoldScheduler,
+    @Inject(MAX_HOLD_TIMER) private readonly maxHold: MaxHoldTimer,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CLOSER_CONFIG) private readonly config: CloserConfig,
   ) {}

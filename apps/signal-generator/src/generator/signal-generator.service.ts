@@ -4,7 +4,7 @@ import { Candle, CandleSchema, generatorDecidedKey, MicrosClock, ProducedSignalS
 import { getLogger } from '@app/observability';
 import { InvalidPayloadError, validatePayload } from '@app/redis-streams';
 import type { GeneratorConfig } from '../config';
-import { FeedLiveness } from '../health/feed.health';
+import { FeedLiveness } from './feed.health';
 import type { MarketData } from '../market-data/market-data.factory';
 import { generatorMetrics as m } from '../metrics/generator.metrics';
 import { SignalPipeline } from '../pipeline/signal-pipeline';

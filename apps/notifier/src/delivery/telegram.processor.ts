@@ -1,15 +1,14 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
-import { QUEUES } from '@app/contracts';
+import { QUEUES, type NotificationJob } from '@app/contracts';
 import { getLogger, redactSecrets, type Liveness, type Running } from '@app/observability';
 import type { NotifierConfig } from '../config';
-import { ChatDelivery } from '../delivery/chat-delivery';
-import { DeliveryStore } from '../delivery/delivery.store';
+import { ChatDelivery } from './chat-delivery';
+import { DeliveryStore } from './delivery.store';
 import { RedisConnections } from '@app/redis-streams';
 import { NOTIFIER_CONFIG } from '../tokens';
 import { decideJob } from './job-decision';
-import type { NotificationJob } from './notification-job';
-import { messagesFailed } from './telegram.metrics';
+import { messagesFailed } from './delivery.metrics';
 
 /** Spreads the wake-ups of jobs waiting on the same chat, so they do not all knock at once. */
 const JITTER_MS = 25;

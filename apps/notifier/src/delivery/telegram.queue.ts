@@ -1,11 +1,10 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { QUEUES } from '@app/contracts';
+import { QUEUES, type NotificationJob } from '@app/contracts';
 import { gauge, getLogger } from '@app/observability';
 import type { NotifierConfig } from '../config';
 import { RedisConnections } from '@app/redis-streams';
 import { NOTIFIER_CONFIG } from '../tokens';
-import { jobIdFor, type NotificationJob } from './notification-job';
 
 const COUNTED_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 /** A scrape or health check never waits longer than this for Redis. */
@@ -64,4 +63,12 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`no reply from Redis within ${ms} ms`)), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The BullMQ job id of a stream entry: a redelivered entry maps to the same id, so BullMQ adds no
+ * second job. Stream ids hold only digits and `-`; BullMQ refuses `:` in custom ids.
+ */
+export function jobIdFor(stream: string, entryId: string): string {
+  return `${stream}-${entryId}`;
 }

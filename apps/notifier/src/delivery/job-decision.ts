@@ -1,4 +1,4 @@
-import type { ChatResult } from '../delivery/chat-delivery';
+import type { ChatResult } from './chat-delivery';
 
 /** What the worker does with a job once every chat has been tried. */
 export type JobDecision =
