@@ -117,3 +117,42 @@ describe('dashboard (browser)', () => {
     expect(consoleErrors).toEqual([]);
   });
 });
+
+/** With API_KEY set the dashboard reads, streams and controls with the key the trader typed in. */
+describe('dashboard (browser) with an API key', () => {
+  let server: TestRedis;
+  let redis: Redis;
+  let gw: TestGateway;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startRedis();
+    redis = newRedis(server.url);
+    await seedMarket(redis);
+    gw = await startTestGateway(server.url, { DASHBOARD_DIR, API_KEY: 'dashboard-secret-key' });
+    await healthy(gw.url);
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.close();
+    redis?.disconnect();
+    await server?.stop();
+  });
+
+  it('streams signals and pauses with the stored key', async () => {
+    const page = await browser.newPage();
+    // A string: it runs in the page (the gateway's tsconfig has no DOM types).
+    await page.addInitScript("localStorage.setItem('signal-platform.api-key', 'dashboard-secret-key')");
+    await page.goto(`${gw.url}/dashboard/`);
+    await page.locator('[data-testid=signal-feed] .signal').first().waitFor({ timeout: 10_000 });
+    const candle = walk('SOLUSDT', 1, 150)[0];
+    const { signalIds } = await new MarketPublisher(redis).publish(candle, [signalOn(candle, 'BUY')]);
+    await page.locator(`[data-signal-id="${signalIds[0]}"]`).waitFor({ timeout: 1000 });
+    await page.locator('[data-testid=pause]').click();
+    await page.locator('[data-testid=trading-state]', { hasText: 'PAUSED' }).waitFor({ timeout: 3000 });
+    const control = await request(gw.url).get('/api/control').set('X-API-Key', 'dashboard-secret-key');
+    expect(control.body.trading).toBe('paused');
+    await page.close();
+  });
+});
