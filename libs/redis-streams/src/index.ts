@@ -11,3 +11,4 @@ export * from './interruptible-delay';
 export * from './define-scripts';
 export * from './market.publisher';
 export * from './control.store';
+export * from './loop-host';

@@ -1,11 +1,11 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { QUEUES, type NotificationJob } from '@app/contracts';
-import { getLogger, redactSecrets, type Liveness, type Running } from '@app/observability';
+import { getLogger, redactSecrets } from '@app/observability';
 import type { NotifierConfig } from '../config';
 import { ChatDelivery } from './chat-delivery';
 import { DeliveryStore } from './delivery.store';
-import { RedisConnections } from '@app/redis-streams';
+import { LoopHost, RedisConnections } from '@app/redis-streams';
 import { NOTIFIER_CONFIG } from '../tokens';
 import { decideJob } from './job-decision';
 import { messagesFailed } from './delivery.metrics';
@@ -19,8 +19,7 @@ const JITTER_MS = 25;
  * BullMQ's delayed set (not an attempt) until the chat's window reopens. See apps/notifier/README.md.
  */
 @Injectable()
-export class TelegramProcessor implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
-  private worker: Worker<NotificationJob> | undefined;
+export class TelegramProcessor extends LoopHost implements OnApplicationBootstrap {
   private readonly log = getLogger('telegram-worker');
 
   constructor(
@@ -28,11 +27,13 @@ export class TelegramProcessor implements OnApplicationBootstrap, OnModuleDestro
     private readonly delivery: ChatDelivery,
     private readonly store: DeliveryStore,
     private readonly connections: RedisConnections,
-  ) {}
+  ) {
+    super();
+  }
 
   onApplicationBootstrap(): void {
     const { concurrency, lockMs, stalledIntervalMs } = this.cfg.queue;
-    this.worker = new Worker<NotificationJob>(QUEUES.telegram, (job, token) => this.process(job, token), {
+    const worker = new Worker<NotificationJob>(QUEUES.telegram, (job, token) => this.process(job, token), {
       connection: this.connections.create('notifier:worker', { maxRetriesPerRequest: null }),
       concurrency,
       lockDuration: lockMs,
@@ -40,8 +41,9 @@ export class TelegramProcessor implements OnApplicationBootstrap, OnModuleDestro
       // A job stalls when its replica dies; several replicas dying in turn must not fail it.
       maxStalledCount: 10,
     });
-    this.worker.on('failed', (job, err) => this.onFailed(job, err));
-    this.worker.on('error', (err) => this.log.warn({ err: redactSecrets(err.message) }, 'worker error; it keeps running'));
+    this.hosted = worker;
+    worker.on('failed', (job, err) => this.onFailed(job, err));
+    worker.on('error', (err) => this.log.warn({ err: redactSecrets(err.message) }, 'worker error; it keeps running'));
     if (this.cfg.telegram.token === undefined) this.log.warn('TELEGRAM_BOT_TOKEN is not set: dry run, messages are logged, not sent');
   }
 
@@ -65,21 +67,8 @@ export class TelegramProcessor implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  isLive(): boolean {
-    return this.isRunning();
-  }
-
-  /** BullMQ keeps the worker running through a Redis outage: it reconnects by itself. */
-  isRunning(): boolean {
-    return this.worker?.isRunning() ?? false;
-  }
-
-  describe(): Record<string, unknown> {
+  override describe(): Record<string, unknown> {
     return { running: this.isLive(), concurrency: this.cfg.queue.concurrency, dry_run: this.cfg.telegram.token === undefined };
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
   }
 
   private onFailed(job: Job<NotificationJob> | undefined, err: Error): void {

@@ -1,7 +1,7 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { GROUPS, PositionEventSchema, STREAMS, type PositionEvent } from '@app/contracts';
-import { getLogger, type Liveness, type Running } from '@app/observability';
-import { ConsumerGroupReader, registerGroupLagMetrics, type DecodedEntry } from '@app/redis-streams';
+import { getLogger } from '@app/observability';
+import { ConsumerGroupReader, type DecodedEntry, LoopHost, registerGroupLagMetrics } from '@app/redis-streams';
 import type { NotifierConfig } from '../config';
 import { RedisConnections } from '@app/redis-streams';
 import { TelegramQueue } from '../delivery/telegram.queue';
@@ -13,19 +13,20 @@ import { NOTIFIER_CONFIG } from '../tokens';
  * sent: the chats already got the signal that opened the position, with the same entry, SL and TP.
  */
 @Injectable()
-export class PositionConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
-  private reader: ConsumerGroupReader<PositionEvent> | undefined;
+export class PositionConsumer extends LoopHost implements OnApplicationBootstrap {
   private readonly log = getLogger('positions');
 
   constructor(
     @Inject(NOTIFIER_CONFIG) private readonly cfg: NotifierConfig,
     private readonly connections: RedisConnections,
     private readonly queue: TelegramQueue,
-  ) {}
+  ) {
+    super();
+  }
 
   onApplicationBootstrap(): void {
     registerGroupLagMetrics(this.connections.command, STREAMS.positions, GROUPS.notifier);
-    this.reader = new ConsumerGroupReader<PositionEvent>({
+    const reader = new ConsumerGroupReader<PositionEvent>({
       stream: STREAMS.positions,
       group: GROUPS.notifier,
       consumer: this.cfg.consumer.name,
@@ -36,7 +37,8 @@ export class PositionConsumer implements OnApplicationBootstrap, OnModuleDestroy
       groupStartId: '$',
       handle: (entry) => this.handle(entry),
     });
-    this.reader.start();
+    reader.start();
+    this.hosted = reader;
   }
 
   async handle({ id, payload }: DecodedEntry<PositionEvent>): Promise<void> {
@@ -45,21 +47,5 @@ export class PositionConsumer implements OnApplicationBootstrap, OnModuleDestroy
       return;
     }
     await this.queue.enqueue(STREAMS.positions, { kind: 'position_closed', entry_id: id, event: payload });
-  }
-
-  isLive(): boolean {
-    return this.reader?.isLive() ?? false;
-  }
-
-  isRunning(): boolean {
-    return this.reader?.isRunning() ?? false;
-  }
-
-  describe(): Record<string, unknown> {
-    return this.reader?.describe() ?? {};
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.reader?.close();
   }
 }

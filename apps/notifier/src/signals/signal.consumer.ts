@@ -1,7 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { GROUPS, SignalSchema, STREAMS, type NewSignal } from '@app/contracts';
-import type { Liveness, Running } from '@app/observability';
-import { ConsumerGroupReader, registerGroupLagMetrics } from '@app/redis-streams';
+import { ConsumerGroupReader, LoopHost, registerGroupLagMetrics } from '@app/redis-streams';
 import type { NotifierConfig } from '../config';
 import { RedisConnections } from '@app/redis-streams';
 import { TelegramQueue } from '../delivery/telegram.queue';
@@ -13,18 +12,18 @@ import { NOTIFIER_CONFIG } from '../tokens';
  * replica on restart, or to another by XAUTOCLAIM) and the add finds the job already there.
  */
 @Injectable()
-export class SignalConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
-  private reader: ConsumerGroupReader<NewSignal> | undefined;
-
+export class SignalConsumer extends LoopHost implements OnApplicationBootstrap {
   constructor(
     @Inject(NOTIFIER_CONFIG) private readonly cfg: NotifierConfig,
     private readonly connections: RedisConnections,
     private readonly queue: TelegramQueue,
-  ) {}
+  ) {
+    super();
+  }
 
   onApplicationBootstrap(): void {
     registerGroupLagMetrics(this.connections.command, STREAMS.signals, GROUPS.notifier);
-    this.reader = new ConsumerGroupReader<NewSignal>({
+    const reader = new ConsumerGroupReader<NewSignal>({
       stream: STREAMS.signals,
       group: GROUPS.notifier,
       consumer: this.cfg.consumer.name,
@@ -37,22 +36,7 @@ export class SignalConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
       groupStartId: '$',
       handle: ({ id, payload }) => this.queue.enqueue(STREAMS.signals, { kind: 'signal', entry_id: id, signal: payload }),
     });
-    this.reader.start();
-  }
-
-  isLive(): boolean {
-    return this.reader?.isLive() ?? false;
-  }
-
-  isRunning(): boolean {
-    return this.reader?.isRunning() ?? false;
-  }
-
-  describe(): Record<string, unknown> {
-    return this.reader?.describe() ?? {};
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.reader?.close();
+    reader.start();
+    this.hosted = reader;
   }
 }

@@ -1,10 +1,10 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { formatZodError, ManualCloseJobSchema, QUEUES } from '@app/contracts';
-import { getLogger, type Liveness, type Running } from '@app/observability';
+import { getLogger } from '@app/observability';
 import { PositionCloser } from '../positions/position-closer.service';
 import type { CloserConfig } from '../config';
-import { RedisConnections } from '@app/redis-streams';
+import { LoopHost, RedisConnections } from '@app/redis-streams';
 import { CLOSER_CONFIG } from '../tokens';
 
 /**
@@ -12,23 +12,25 @@ import { CLOSER_CONFIG } from '../tokens';
  * `POST /api/positions/{id}/close` → `position-manual-close` queue).
  */
 @Injectable()
-export class ManualCloseProcessor implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
-  private worker: Worker | undefined;
+export class ManualCloseProcessor extends LoopHost implements OnApplicationBootstrap {
   private readonly log = getLogger('manual-close');
 
   constructor(
     private readonly connections: RedisConnections,
     private readonly closer: PositionCloser,
     @Inject(CLOSER_CONFIG) private readonly config: CloserConfig,
-  ) {}
+  ) {
+    super();
+  }
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker(QUEUES.manualClose, (job) => this.process(job), {
+    const worker = new Worker(QUEUES.manualClose, (job) => this.process(job), {
       connection: this.connections.create('position-closer:manual-close-worker', { maxRetriesPerRequest: null }),
       concurrency: 4,
       stalledInterval: this.config.queue.stalledIntervalMs,
     });
-    this.worker.on('error', (err) => this.log.warn({ err: err.message }, 'manual-close worker error'));
+    this.hosted = worker;
+    worker.on('error', (err) => this.log.warn({ err: err.message }, 'manual-close worker error'));
   }
 
   async process(job: Job): Promise<{ closed: boolean }> {
@@ -40,18 +42,5 @@ export class ManualCloseProcessor implements OnApplicationBootstrap, OnModuleDes
     const closed = await this.closer.closeAtLastPrice(parsed.data.position_id, 'manual');
     this.log.info({ request_id: parsed.data.request_id, position_id: parsed.data.position_id, closed: closed !== null }, 'manual close handled');
     return { closed: closed !== null };
-  }
-
-  isLive(): boolean {
-    return this.isRunning();
-  }
-
-  /** BullMQ keeps the worker running through a Redis outage: it reconnects by itself. */
-  isRunning(): boolean {
-    return this.worker?.isRunning() ?? false;
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
   }
 }

@@ -1,7 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { GROUPS, MarketEntrySchema, STREAMS, type MarketEntry } from '@app/contracts';
-import type { Liveness, Running } from '@app/observability';
-import { ConsumerGroupReader, RedisConnections, registerGroupLagMetrics, type DecodedEntry } from '@app/redis-streams';
+import { ConsumerGroupReader, type DecodedEntry, LoopHost, RedisConnections, registerGroupLagMetrics } from '@app/redis-streams';
 import type { CloserConfig } from '../config';
 import { CLOSER_CONFIG } from '../tokens';
 import { CandleHandler } from './candle.handler';
@@ -15,19 +14,19 @@ import { SignalHandler } from './signal.handler';
  * single pass over the market gives.
  */
 @Injectable()
-export class MarketConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
-  private reader: ConsumerGroupReader<MarketEntry> | undefined;
-
+export class MarketConsumer extends LoopHost implements OnApplicationBootstrap {
   constructor(
     private readonly connections: RedisConnections,
     private readonly candles: CandleHandler,
     private readonly signals: SignalHandler,
     @Inject(CLOSER_CONFIG) private readonly config: CloserConfig,
-  ) {}
+  ) {
+    super();
+  }
 
   onApplicationBootstrap(): void {
     registerGroupLagMetrics(this.connections.command, STREAMS.market, GROUPS.positionCloser);
-    this.reader = new ConsumerGroupReader<MarketEntry>({
+    const reader = new ConsumerGroupReader<MarketEntry>({
       stream: STREAMS.market,
       group: GROUPS.positionCloser,
       consumer: this.config.consumer.name,
@@ -43,7 +42,8 @@ export class MarketConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
       groupStartId: '0',
       handle: (entry) => this.handle(entry),
     });
-    this.reader.start();
+    reader.start();
+    this.hosted = reader;
   }
 
   handle({ payload }: DecodedEntry<MarketEntry>): Promise<void> {
@@ -53,21 +53,5 @@ export class MarketConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
       case 'signal':
         return this.signals.handle(payload.signal_id, payload.signal);
     }
-  }
-
-  isLive(): boolean {
-    return this.reader?.isLive() ?? false;
-  }
-
-  isRunning(): boolean {
-    return this.reader?.isRunning() ?? false;
-  }
-
-  describe(): Record<string, unknown> {
-    return this.reader?.describe() ?? {};
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.reader?.close();
   }
 }
