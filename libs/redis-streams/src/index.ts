@@ -8,6 +8,7 @@ export * from './stream.reader';
 export * from './consumer-group.reader';
 export * from './group-lag';
 export * from './interruptible-delay';
+export * from './retry-until-closed';
 export * from './define-scripts';
 export * from './market.publisher';
 export * from './control.store';

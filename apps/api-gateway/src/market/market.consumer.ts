@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type Redis from 'ioredis';
 import { decodeEntry, MalformedEntryError, MarketEntrySchema, STREAMS, type MarketEntry } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
-import { createRedis, errMessage, InterruptibleDelay, nextBackoff, StreamReader } from '@app/redis-streams';
+import { createRedis, errMessage, InterruptibleDelay, retryUntilClosed, StreamReader } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, REDIS } from '../tokens';
 import { MarketReadModel } from './market-read-model.service';
@@ -51,21 +51,20 @@ export class MarketConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
     return this.reader ? this.reader.describe() : { state: 'loading from Redis' };
   }
 
-  private async startWithRetry(): Promise<void> {
-    let backoff = 100;
-    while (!this.closing) {
-      try {
+  private startWithRetry(): Promise<void> {
+    return retryUntilClosed(
+      async () => {
         const from = await this.load();
         if (this.closing) return;
         this.follow(from);
         this.readModel.markLoaded();
-        return;
-      } catch (err) {
-        this.log.warn({ err: errMessage(err), retry_in_ms: backoff }, 'market load from Redis failed; retrying');
-        await this.delay.wait(backoff);
-        backoff = nextBackoff(backoff);
-      }
-    }
+      },
+      {
+        isClosing: () => this.closing,
+        delay: this.delay,
+        onError: (err, retryInMs) => this.log.warn({ err: errMessage(err), retry_in_ms: retryInMs }, 'market load from Redis failed; retrying'),
+      },
+    );
   }
 
   /** Reads the stream's newest entries (newest first from Redis) and adds them oldest first. */

@@ -11,7 +11,7 @@ import {
   type PositionEvent,
 } from '@app/contracts';
 import { getLogger, type Liveness, type Logger, type Running } from '@app/observability';
-import { createRedis, errMessage, InterruptibleDelay, nextBackoff, StreamReader } from '@app/redis-streams';
+import { createRedis, errMessage, InterruptibleDelay, retryUntilClosed, StreamReader } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, REDIS } from '../tokens';
 import { PositionsReadModel } from './positions-read-model.service';
@@ -71,21 +71,20 @@ export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestro
     return this.readers.length ? { readers: this.readers.map((r) => r.describe()) } : { state: 'loading from Redis' };
   }
 
-  private async startWithRetry(): Promise<void> {
-    let backoff = 100;
-    while (!this.closing) {
-      try {
+  private startWithRetry(): Promise<void> {
+    return retryUntilClosed(
+      async () => {
         const from = await this.rebuild();
         if (this.closing) return;
         this.follow(from);
         this.readModel.markLoaded();
-        return;
-      } catch (err) {
-        this.log.warn({ err: errMessage(err), retry_in_ms: backoff }, 'positions rebuild from Redis failed; retrying');
-        await this.delay.wait(backoff);
-        backoff = nextBackoff(backoff);
-      }
-    }
+      },
+      {
+        isClosing: () => this.closing,
+        delay: this.delay,
+        onError: (err, retryInMs) => this.log.warn({ err: errMessage(err), retry_in_ms: retryInMs }, 'positions rebuild from Redis failed; retrying'),
+      },
+    );
   }
 
   private async rebuild(): Promise<ResumePoints> {

@@ -16,7 +16,7 @@ import {
   type Signal,
 } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
-import { compareStreamIds, ControlStore, createRedis, InterruptibleDelay, nextBackoff, StreamReader } from '@app/redis-streams';
+import { compareStreamIds, ControlStore, createRedis, InterruptibleDelay, retryUntilClosed, StreamReader } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, REDIS } from '../tokens';
 import { toSignal } from './signal-json';
@@ -77,21 +77,20 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     await Promise.all([this.signalsReader?.close(), this.acksReader?.close(), this.controlReader?.close()]);
   }
 
-  private async startWithRetry(): Promise<void> {
-    let backoff = 100;
-    while (!this.closing) {
-      try {
+  private startWithRetry(): Promise<void> {
+    return retryUntilClosed(
+      async () => {
         const from = await this.rebuild();
         if (this.closing) return;
         await this.follow(from);
         this.readModel.markLoaded();
-        return;
-      } catch (err) {
-        this.log.warn({ err: err instanceof Error ? err.message : String(err), retry_in_ms: backoff }, 'rebuild from Redis failed; retrying');
-        await this.delay.wait(backoff);
-        backoff = nextBackoff(backoff);
-      }
-    }
+      },
+      {
+        isClosing: () => this.closing,
+        delay: this.delay,
+        onError: (err, retryInMs) => this.log.warn({ err: err instanceof Error ? err.message : String(err), retry_in_ms: retryInMs }, 'rebuild from Redis failed; retrying'),
+      },
+    );
   }
 
   /**
