@@ -11,8 +11,8 @@
  */
 import Redis from 'ioredis';
 import {
-  CandleSchema,
   formatZodError,
+  MarketEntrySchema,
   MicrosClock,
   STREAM_GROUPS,
   STREAMS,
@@ -21,7 +21,7 @@ import {
   type Vote,
 } from '@app/contracts';
 import { redisEnvSchema } from '@app/config';
-import { ensureGroup, MarketPublisher } from '@app/redis-streams';
+import { ensureGroup, MarketPublisher, readTail } from '@app/redis-streams';
 
 const FALLBACK_PRICES: Record<string, number> = { BTCUSDT: 96_500, ETHUSDT: 1_820 };
 
@@ -114,16 +114,10 @@ export function demoSignal(spec: DemoSpec, price: number, timestamp: string): Pr
 /** The newest close per symbol in the `market` stream, if the generator has been running. */
 async function marketPrices(redis: Redis): Promise<Record<string, number>> {
   const prices: Record<string, number> = {};
-  const entries = (await redis.xrevrange(STREAMS.market, '+', '-', 'COUNT', 200)) as [string, string[]][];
-  for (const [, fields] of entries) {
-    const i = fields.indexOf('data');
-    if (i < 0) continue;
-    try {
-      const candle = CandleSchema.safeParse(JSON.parse(fields[i + 1]));
-      if (candle.success && prices[candle.data.symbol] === undefined) prices[candle.data.symbol] = candle.data.close;
-    } catch {
-      // Not JSON: not a candle we can use.
-    }
+  const entries = await readTail(redis, { stream: STREAMS.market, schema: MarketEntrySchema, reader: 'signals-demo', count: 200 });
+  // Newest first, so the first candle seen for a symbol is its latest.
+  for (const { payload } of entries.reverse()) {
+    if (payload.kind === 'candle' && prices[payload.symbol] === undefined) prices[payload.symbol] = payload.close;
   }
   return prices;
 }

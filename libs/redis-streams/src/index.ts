@@ -4,6 +4,7 @@ export * from './redis-connections';
 export * from './stream-publisher';
 export * from './ensure-group';
 export * from './stream-entry';
+export * from './stream-range';
 export * from './stream.reader';
 export * from './consumer-group.reader';
 export * from './group-lag';

@@ -4,6 +4,7 @@ import { decodeEntry, MalformedEntryError } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
 import type { DecodedEntry } from './stream-entry';
 import { InterruptibleDelay, nextBackoff } from './interruptible-delay';
+import { lastStreamId } from './stream-range';
 import { entriesHandled, handlerErrors, malformedEntries, readErrors } from './stream-metrics';
 
 export interface StreamReaderOptions<T> {
@@ -126,9 +127,8 @@ export class StreamReader<T> implements Liveness, Running {
   }
 
   /** `$` would skip entries added between two XREADs: pin it to the real last id once. */
-  private async resolveTail(): Promise<string> {
-    const last = (await this.opts.connection.xrevrange(this.opts.stream, '+', '-', 'COUNT', 1)) as [string, string[]][];
-    return last[0]?.[0] ?? '0-0';
+  private resolveTail(): Promise<string> {
+    return lastStreamId(this.opts.connection, this.opts.stream);
   }
 
   private async dispatch(entries: [string, string[]][]): Promise<void> {

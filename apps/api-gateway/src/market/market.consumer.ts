@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { decodeEntry, MalformedEntryError, MarketEntrySchema, STREAMS, type MarketEntry } from '@app/contracts';
+import { MarketEntrySchema, STREAMS, type MarketEntry } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
-import { createRedis, errMessage, InterruptibleDelay, retryUntilClosed, StreamReader } from '@app/redis-streams';
+import { createRedis, errMessage, InterruptibleDelay, lastStreamId, readTail, retryUntilClosed, StreamReader } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, REDIS } from '../tokens';
 import { MarketReadModel } from './market-read-model.service';
@@ -67,25 +67,18 @@ export class MarketConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
     );
   }
 
-  /** Reads the stream's newest entries (newest first from Redis) and adds them oldest first. */
+  /** Adds the candles among the stream's newest entries, oldest first; returns the id to follow after. */
   private async load(): Promise<string> {
-    const page = (await this.redis.xrevrange(STREAMS.market, '+', '-', 'COUNT', this.config.market.loadEntries)) as [string, string[]][];
+    const tail = await lastStreamId(this.redis, STREAMS.market);
+    const entries = await readTail(this.redis, { stream: STREAMS.market, schema: MarketEntrySchema, reader: 'api-gateway-rebuild', count: this.config.market.loadEntries, until: tail });
     let candles = 0;
-    for (let i = page.length - 1; i >= 0; i--) {
-      const [id, fields] = page[i];
-      try {
-        const entry = decodeEntry(MarketEntrySchema, id, fields);
-        if (entry.kind === 'candle') {
-          this.readModel.candles.add(entry);
-          candles++;
-        }
-      } catch (err) {
-        if (!(err instanceof MalformedEntryError)) throw err;
-        this.log.warn({ id, err: err.reason }, 'skipping malformed market entry');
-      }
+    for (const { payload } of entries) {
+      if (payload.kind !== 'candle') continue;
+      this.readModel.candles.add(payload);
+      candles++;
     }
     this.log.info({ candles }, 'loaded recent candles from the market stream');
-    return page[0]?.[0] ?? '0-0';
+    return tail;
   }
 
   private follow(from: string): void {

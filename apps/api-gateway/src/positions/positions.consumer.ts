@@ -2,16 +2,14 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type Redis from 'ioredis';
 import {
   CloseRequestSchema,
-  decodeEntry,
   KEYS,
-  MalformedEntryError,
   PositionEventSchema,
   STREAMS,
   type CloseRequest,
   type PositionEvent,
 } from '@app/contracts';
-import { getLogger, type Liveness, type Logger, type Running } from '@app/observability';
-import { createRedis, errMessage, InterruptibleDelay, retryUntilClosed, StreamReader } from '@app/redis-streams';
+import { getLogger, type Liveness, type Running } from '@app/observability';
+import { createRedis, errMessage, InterruptibleDelay, lastStreamId, readRange, retryUntilClosed, StreamReader } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, REDIS } from '../tokens';
 import { PositionsReadModel } from './positions-read-model.service';
@@ -88,7 +86,7 @@ export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async rebuild(): Promise<ResumePoints> {
-    const tail = (await this.redis.xrevrange(STREAMS.positions, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    const positionsTail = await lastStreamId(this.redis, STREAMS.positions);
     let loaded = 0;
     let cursor = '0';
     do {
@@ -100,20 +98,11 @@ export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestro
       cursor = next;
     } while (cursor !== '0');
 
-    let closeRequestsFrom = '-';
-    let lastRequest = '0-0';
-    for (;;) {
-      const page = (await this.redis.xrange(STREAMS.closeRequests, closeRequestsFrom, '+', 'COUNT', PAGE)) as [string, string[]][];
-      for (const [id, fields] of page) {
-        lastRequest = id;
-        const request = decodeOrSkip(id, fields, this.log);
-        if (request) this.readModel.closeRequests.add({ id, ...request });
-      }
-      if (page.length < PAGE) break;
-      closeRequestsFrom = `(${lastRequest}`;
-    }
-    this.log.info({ positions: loaded, close_requests: lastRequest }, 'rebuilt positions from Redis');
-    return { positions: tail[0]?.[0] ?? '0-0', closeRequests: lastRequest };
+    const requestsTail = await lastStreamId(this.redis, STREAMS.closeRequests);
+    const requests = readRange(this.redis, { stream: STREAMS.closeRequests, schema: CloseRequestSchema, reader: 'api-gateway-rebuild', until: requestsTail, pageSize: PAGE });
+    for await (const { id, payload } of requests) this.readModel.closeRequests.add({ id, ...payload });
+    this.log.info({ positions: loaded, close_requests: requestsTail }, 'rebuilt positions from Redis');
+    return { positions: positionsTail, closeRequests: requestsTail };
   }
 
   private parseState(id: string, raw: string): PositionEvent | null {
@@ -152,15 +141,5 @@ export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestro
     this.readers = [positions as StreamReader<unknown>, requests as StreamReader<unknown>];
     positions.start();
     requests.start();
-  }
-}
-
-function decodeOrSkip(id: string, fields: string[], log: Logger): CloseRequest | null {
-  try {
-    return decodeEntry(CloseRequestSchema, id, fields);
-  } catch (err) {
-    if (!(err instanceof MalformedEntryError)) throw err;
-    log.warn({ id, err: err.reason }, 'skipping malformed close request');
-    return null;
   }
 }

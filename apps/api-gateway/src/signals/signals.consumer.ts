@@ -5,9 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import {
   AckEventSchema,
   ControlEventSchema,
-  decodeEntry,
   KEYS,
-  MalformedEntryError,
   SignalSchema,
   STREAMS,
   type AckEvent,
@@ -16,7 +14,18 @@ import {
   type Signal,
 } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
-import { compareStreamIds, ControlStore, createRedis, InterruptibleDelay, retryUntilClosed, StreamReader } from '@app/redis-streams';
+import {
+  compareStreamIds,
+  ControlStore,
+  createRedis,
+  InterruptibleDelay,
+  lastStreamId,
+  readRange,
+  readTail,
+  retryUntilClosed,
+  StreamReader,
+  type DecodedEntry,
+} from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG, REDIS } from '../tokens';
 import { toSignal } from './signal-json';
@@ -28,6 +37,9 @@ const CONNECT_WAIT_MS = 2000;
 
 /** How long start-up waits for the first rebuild before listening anyway (health says 503 meanwhile). */
 const STARTUP_WAIT_MS = 5000;
+
+/** The `reader` label of entries skipped while rebuilding from Redis. */
+const REBUILD = 'api-gateway-rebuild';
 
 interface ResumePoints {
   signals: string;
@@ -98,41 +110,31 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
    * stream after it, so the acks reader replays it even if the HMGET below missed it.
    */
   private async rebuild(): Promise<ResumePoints> {
-    const ackTail = (await this.redis.xrevrange(STREAMS.acks, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    const ackTail = await lastStreamId(this.redis, STREAMS.acks);
     // Same reasoning for the kill switch: any change after this tail is replayed by its reader.
-    const controlTail = (await this.redis.xrevrange(STREAMS.control, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    const controlTail = await lastStreamId(this.redis, STREAMS.control);
     const controlNow = await new ControlStore(this.redis).read();
-    const tail = (await this.redis.xrevrange(STREAMS.signals, '+', '-', 'COUNT', this.config.signals.historyMax)) as [string, string[]][];
-    tail.reverse();
-    const signals: Signal[] = [];
-    for (const [id, fields] of tail) {
-      try {
-        signals.push(toSignal(id, decodeEntry(SignalSchema, id, fields)));
-      } catch (err) {
-        if (!(err instanceof MalformedEntryError)) throw err;
-        malformedSignalEntries.inc({ stream: STREAMS.signals, reader: 'api-gateway-rebuild' });
-        this.log.warn({ id, err: err.reason }, 'skipping malformed stream entry');
-      }
-    }
+    const signalsTail = await lastStreamId(this.redis, STREAMS.signals);
+    const stored = await readTail(this.redis, { stream: STREAMS.signals, schema: SignalSchema, reader: REBUILD, count: this.config.signals.historyMax, until: signalsTail });
+    const signals = stored.map((e) => toSignal(e.id, e.payload));
     const changes = signals.length ? await this.controlChangesFrom(signals[0].id) : [];
     // HMGET of just these ids, not HGETALL: the acks hash outlives the capped stream.
     const acks = signals.length ? await this.redis.hmget(KEYS.acks, ...signals.map((s) => s.id)) : [];
     // Signals and switch changes in stream-id order, so each signal gets the state it had live.
-    this.readModel.takeControl(changes.length ? { ...controlNow, trading: changes[0].event.previous } : controlNow, null, false);
+    this.readModel.takeControl(changes.length ? { ...controlNow, trading: changes[0].payload.previous } : controlNow, null, false);
     let next = 0;
     for (const signal of signals) {
-      for (; next < changes.length && compareStreamIds(changes[next].id, signal.id) < 0; next++) this.readModel.takeControl(changes[next].event, changes[next].id, false);
-      this.takeOne(signal, false, 'api-gateway-rebuild');
+      for (; next < changes.length && compareStreamIds(changes[next].id, signal.id) < 0; next++) this.readModel.takeControl(changes[next].payload, changes[next].id, false);
+      this.takeOne(signal, false, REBUILD);
     }
-    for (; next < changes.length; next++) this.readModel.takeControl(changes[next].event, changes[next].id, false);
+    for (; next < changes.length; next++) this.readModel.takeControl(changes[next].payload, changes[next].id, false);
     signals.forEach((s, i) => {
       const at = acks[i];
       if (at) this.readModel.takeAck(s.id, at, false);
     });
-    const last = tail.length ? tail[tail.length - 1][0] : '0-0';
-    this.log.info({ signals: signals.length, acked: acks.filter(Boolean).length, trading: this.readModel.control.trading, resume_after: last }, 'rebuilt signals from Redis');
+    this.log.info({ signals: signals.length, acked: acks.filter(Boolean).length, trading: this.readModel.control.trading, resume_after: signalsTail }, 'rebuilt signals from Redis');
     const lastChange = changes.length ? changes[changes.length - 1].id : undefined;
-    return { signals: last, acks: ackTail[0]?.[0] ?? '0-0', control: lastChange ?? controlTail[0]?.[0] ?? '0-0' };
+    return { signals: signalsTail, acks: ackTail, control: lastChange ?? controlTail };
   }
 
   private takeOne(signal: Signal, live: boolean, reader: string): void {
@@ -145,17 +147,9 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   /** Kill switch changes at or after `fromId`, oldest first (a damaged entry is counted and skipped). */
-  private async controlChangesFrom(fromId: string): Promise<{ id: string; event: ControlEvent }[]> {
-    const entries = (await this.redis.xrange(STREAMS.control, fromId, '+', 'COUNT', 10_000)) as [string, string[]][];
-    const out: { id: string; event: ControlEvent }[] = [];
-    for (const [id, fields] of entries) {
-      try {
-        out.push({ id, event: decodeEntry(ControlEventSchema, id, fields) });
-      } catch (err) {
-        if (!(err instanceof MalformedEntryError)) throw err;
-        malformedSignalEntries.inc({ stream: STREAMS.control, reader: 'api-gateway-rebuild' });
-      }
-    }
+  private async controlChangesFrom(fromId: string): Promise<DecodedEntry<ControlEvent>[]> {
+    const out: DecodedEntry<ControlEvent>[] = [];
+    for await (const change of readRange(this.redis, { stream: STREAMS.control, schema: ControlEventSchema, reader: REBUILD, from: fromId })) out.push(change);
     return out;
   }
 
