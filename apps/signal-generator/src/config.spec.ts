@@ -13,6 +13,13 @@ describe('signal-generator config', () => {
     });
     expect(c.pipeline.strategies).toHaveLength(7);
     expect(c.pipeline.consensus).toEqual({ minStrategiesAgree: 3, minConfidence: 60 });
+    expect(c.signalTimeframes).toEqual(['1m']);
+  });
+
+  it('runs the strategies on the feed timeframe unless SIGNAL_TIMEFRAMES lists more', () => {
+    expect(loadConfig({ TIMEFRAME: '5m' }).signalTimeframes).toEqual(['5m']);
+    expect(loadConfig({ SIGNAL_TIMEFRAMES: '1m, 5m,15m' }).signalTimeframes).toEqual(['1m', '5m', '15m']);
+    expect(loadConfig({ TIMEFRAME: '5m', SIGNAL_TIMEFRAMES: '15m,1h' }).signalTimeframes).toEqual(['15m', '1h']);
   });
 
   it('marks replayed signals replay and only the Binance feed live', () => {
@@ -40,6 +47,10 @@ describe('signal-generator config', () => {
     [{ TICK_SIZES: 'BTCUSDT=0.1' }, /TICK_SIZES: 'BTCUSDT=0.1' is not SYMBOL:tick/],
     [{ EMA_FAST: '30', EMA_SLOW: '20' }, /EMA_FAST: must be below EMA_SLOW/],
     [{ REDIS_URL: 'http://x' }, /REDIS_URL: /],
+    [{ SIGNAL_TIMEFRAMES: '5 minutes' }, /SIGNAL_TIMEFRAMES\.0: each entry must be a timeframe like 1m/],
+    [{ TIMEFRAME: '5m', SIGNAL_TIMEFRAMES: '1m,15m' }, /SIGNAL_TIMEFRAMES: 1m is not a whole multiple of the 5m feed candles \(TIMEFRAME\)/],
+    [{ SIGNAL_TIMEFRAMES: '1m,7m' }, /SIGNAL_TIMEFRAMES: 7m does not divide a day into whole bars/],
+    [{ SIGNAL_TIMEFRAMES: '5m,5m' }, /SIGNAL_TIMEFRAMES: 5m is listed twice/],
   ])('names the bad variable in %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -27,6 +27,11 @@ export const DEFAULT_REPLAY_FILES = 'data/BTCUSDT-1m-2025-05-06.csv,data/ETHUSDT
 export const generatorEnvSchema = baseEnvSchema(9100).extend({
   SYMBOLS: list(/^[A-Z0-9]{2,20}$/, 'an upper-case symbol like BTCUSDT').default(['BTCUSDT', 'ETHUSDT']),
   TIMEFRAME: z.string().refine((t) => safe(() => timeframeMs(t)), 'TIMEFRAME must look like 1m, 5m or 1h').default('1m'),
+  /**
+   * Timeframes the strategies run on, each built from the feed's TIMEFRAME candles (`1m,5m,15m`);
+   * every signal carries its own. Default: TIMEFRAME alone.
+   */
+  SIGNAL_TIMEFRAMES: list(/^\d+[smhd]$/, 'a timeframe like 1m, 5m or 15m').optional(),
   MARKET_SOURCE: z.enum(['replay', 'binance']).default('replay'),
   REPLAY_FILES: list(/\.csv$/i, 'a .csv path').default(DEFAULT_REPLAY_FILES.split(',')),
   /**
@@ -118,7 +123,10 @@ type Env = z.infer<typeof generatorEnvSchema>;
 
 export interface GeneratorConfig extends BaseConfig {
   symbols: string[];
+  /** The feed's candle timeframe: what `market` carries and what exits are judged on. */
   timeframe: string;
+  /** Timeframes the strategies decide on (SIGNAL_TIMEFRAMES), each a multiple of `timeframe`. */
+  signalTimeframes: string[];
   marketSource: 'replay' | 'binance';
   replay: { files: string[]; speed: ReplaySpeed; warmupCandles: number; badRows: 'skip' | 'fail'; fromStart: boolean };
   tickSizes: Record<string, number>;
@@ -151,6 +159,8 @@ function crossChecks(e: Env): string[] {
   if (e.SL_MIN_PCT > e.SL_MAX_PCT) p.push('SL_MIN_PCT: must not exceed SL_MAX_PCT');
   if (e.TP_MIN_PCT > e.TP_MAX_PCT) p.push('TP_MIN_PCT: must not exceed TP_MAX_PCT');
   if (e.LEVERAGE > e.MAX_LEVERAGE) p.push(`LEVERAGE: ${e.LEVERAGE} exceeds MAX_LEVERAGE ${e.MAX_LEVERAGE}`);
+  const tfProblem = signalTimeframesProblem(e.SIGNAL_TIMEFRAMES ?? [e.TIMEFRAME], e.TIMEFRAME);
+  if (tfProblem) p.push(`SIGNAL_TIMEFRAMES: ${tfProblem}`);
   return p;
 }
 
@@ -174,6 +184,7 @@ function toConfig(e: Env): GeneratorConfig {
     ...baseConfigFromEnv(e),
     symbols: e.SYMBOLS,
     timeframe: e.TIMEFRAME,
+    signalTimeframes: e.SIGNAL_TIMEFRAMES ?? [e.TIMEFRAME],
     marketSource: e.MARKET_SOURCE,
     replay: { files: e.REPLAY_FILES, speed: e.REPLAY_SPEED, warmupCandles: e.REPLAY_WARMUP_CANDLES, badRows: e.REPLAY_BAD_ROWS, fromStart: e.REPLAY_FROM_START },
     tickSizes: e.TICK_SIZES,
@@ -190,6 +201,22 @@ function toConfig(e: Env): GeneratorConfig {
       source: SIGNAL_SOURCE[e.MARKET_SOURCE],
     },
   };
+}
+
+/**
+ * Why these signal timeframes cannot be built from `feed` candles (undefined when they can): each
+ * a whole multiple of the feed's, dividing a day (bars align to UTC midnight), listed once.
+ */
+export function signalTimeframesProblem(timeframes: readonly string[], feed: string): string | undefined {
+  const feedMs = safe(() => timeframeMs(feed)) ? timeframeMs(feed) : undefined;
+  for (const tf of timeframes) {
+    if (!safe(() => timeframeMs(tf))) return `'${tf}' is not a timeframe like 1m, 5m or 15m`;
+    const ms = timeframeMs(tf);
+    if (feedMs !== undefined && ms % feedMs !== 0) return `${tf} is not a whole multiple of the ${feed} feed candles (TIMEFRAME)`;
+    if (86_400_000 % ms !== 0) return `${tf} does not divide a day into whole bars`;
+  }
+  const dup = timeframes.find((tf, i) => timeframes.indexOf(tf) !== i);
+  return dup === undefined ? undefined : `${dup} is listed twice`;
 }
 
 function safe(f: () => unknown): boolean {

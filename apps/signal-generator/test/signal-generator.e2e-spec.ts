@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config';
 import { describeKlineFile } from '../src/market-data/replay/kline-file';
 import { ReplaySource } from '../src/market-data/replay/replay.source';
 import { SignalPipeline } from '../src/pipeline/signal-pipeline';
+import { createLanes } from '../src/pipeline/timeframe-lane';
 import { SAMPLE_FILES } from './candles';
 
 // A database of its own: `signals` and `market` are fixed stream names.
@@ -99,6 +100,46 @@ describe('signal-generator service (real process, real Redis)', () => {
     expect(await metric(port, /^signal_generator_candle_to_signal_seconds_count/)).toBe(published.length);
     expect(await metric(port, /^signal_generator_votes_total\{strategy="ema_cross",direction="BUY"/)).toBeGreaterThan(0);
     expect((await health(port)).status).toBe(200);
+  });
+
+  it('SIGNAL_TIMEFRAMES=1m,5m: 5m signals decided on 5m bars, each right after the 1m candle that closes its bar; `market` keeps the 1m candles only', async () => {
+    const port = await freePort();
+    svc = startService('signal-generator', { REDIS_URL: redisUrl, PORT: String(port), REPLAY_SPEED: 'max', REPLAY_WARMUP_CANDLES: '0', SIGNAL_TIMEFRAMES: '1m,5m' });
+    await waitFor(async () => (await health(port).catch(() => undefined))?.body?.details?.feed?.state === 'finished', { timeoutMs: 60_000, what: 'replay to finish' });
+
+    const market = (await entries(redis, STREAMS.market)).map(([id, f]) => decodeEntry(MarketEntrySchema, id, f));
+    const candles = market.flatMap((e) => (e.kind === 'candle' ? [e] : []));
+    expect(candles).toHaveLength(11_520);
+    expect(new Set(candles.map((c) => c.timeframe))).toEqual(new Set(['1m']));
+    const fiveMinute = market.flatMap((e, i) => (e.kind === 'signal' && e.signal.timeframe === '5m' ? [{ signal: e.signal, i }] : []));
+    expect(fiveMinute.length).toBeGreaterThan(10);
+    for (const { signal, i } of fiveMinute) {
+      // The bar opens on a 5-minute boundary; the 1m candle before the signal on `market` is its last minute.
+      const barOpen = parseTimestampMs(signal.metadata.candle_time as string);
+      expect(barOpen % 300_000).toBe(0);
+      expect(signal.metadata.candle_close_time).toBe(new Date(barOpen + 300_000).toISOString());
+      let k = i - 1;
+      while (market[k].kind === 'signal') k--;
+      const before = market[k];
+      expect(before.kind === 'candle' && before.symbol === signal.symbol && before.open_time).toBe(barOpen + 240_000);
+    }
+
+    // The same lanes in this process: the service published exactly their signals, in order.
+    const cfg = loadConfig({ SIGNAL_TIMEFRAMES: '1m,5m' });
+    const lanes = createLanes(cfg.signalTimeframes, { ...cfg.pipeline, clock: new MicrosClock() });
+    const expected: string[] = [];
+    const line = (s: { timeframe: string; symbol: string; direction: string; entry_price: number; stop_loss: number; take_profit: number; metadata: { candle_time?: string } }) =>
+      `${s.timeframe} ${s.symbol} ${s.direction} ${s.entry_price} ${s.stop_loss} ${s.take_profit} ${s.metadata.candle_time as string}`;
+    await new ReplaySource({ files: SAMPLE_FILES.map((f) => describeKlineFile(f)) }).run((c) => {
+      for (const lane of lanes) {
+        const bar = lane.bar(c);
+        const s = bar && lane.pipeline.process(bar).signal;
+        if (s) expected.push(line(s));
+      }
+    });
+    const published = (await entries(redis, STREAMS.signals)).map(([id, f]) => decodeEntry(SignalSchema, id, f));
+    expect(published.map(line)).toEqual(expected);
+    expect(await metric(port, /^signal_generator_signals_total\{.*timeframe="5m"/)).toBeGreaterThan(0);
   });
 
   it('at the default speed, the first signal is on the stream within a minute of start; SIGTERM stops it without error', async () => {

@@ -45,6 +45,17 @@ describe('backtest CLI', () => {
     expect(bad.stderr).toBe("backtest: --slippage-ticks: '-1' is not a number >= 0\n");
   });
 
+  it('--signal-timeframes 1m,5m: rows per timeframe and both timeframes in one book; a timeframe that cannot be built is named', () => {
+    const r = cli(['--signal-timeframes', '1m,5m', ...SAMPLE_FILES]);
+    expect(r.status).toBe(0);
+    for (const name of ['macd_turn 1m', 'macd_turn 5m', 'fused (ConsensusScalping) 5m', 'fused (ConsensusScalping) 1m+5m']) {
+      expect(r.stdout).toMatch(new RegExp(`^\\| ${name.replace(/[()+]/g, '\\$&')} +\\| +\\d+ \\|`, 'm'));
+    }
+    const bad = cli(['--signal-timeframes', '1m,7m', SAMPLE_FILES[0]]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('backtest: invalid configuration: SIGNAL_TIMEFRAMES: 7m does not divide a day into whole bars\n');
+  });
+
   it('names a bad setting, with the config exit code 2', () => {
     const r = spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/signal-generator/src/backtest/backtest.cli.ts', SAMPLE_FILES[0]], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, MIN_RR: 'lots' } });
     expect(r.status).toBe(2);

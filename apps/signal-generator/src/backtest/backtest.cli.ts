@@ -13,7 +13,7 @@ import { formatReport } from './backtest-report';
 import { HtmlReportCollector } from './html-report.collector';
 import { renderHtmlReport } from './html-report';
 
-const USAGE = `usage: npm run backtest -- [--skip-bad-rows] [--symbol SYM] [--timeframe 1m]
+const USAGE = `usage: npm run backtest -- [--skip-bad-rows] [--symbol SYM] [--timeframe 1m] [--signal-timeframes 1m,5m,15m]
          [--fee-bps ${DEFAULT_COSTS.takerFeeBps}] [--maker-fee-bps ${DEFAULT_COSTS.makerFeeBps}] [--slippage-ticks ${DEFAULT_COSTS.slippageTicks}] [--max-hold-minutes ${DEFAULT_MAX_HOLD_MS / 60_000}] [--html report.html] <file.csv>...
 
 Replays kline CSV files (6-column or Binance 12-column) through the signal-generator's pipeline at
@@ -22,6 +22,7 @@ fused signal: signals, win rate, average and total R, profit factor and max draw
 after costs beside gross. Strategy, fusion and risk settings come from the same environment
 variables as the service (MIN_STRATEGIES_AGREE, MIN_CONFIDENCE, MIN_RR, ...).
 
+  --signal-timeframes the timeframes the strategies decide on, built from the files' candles; default SIGNAL_TIMEFRAMES, else the files' own
   --fee-bps           taker fee per side in basis points (market entry, stop, early exits); default ${DEFAULT_COSTS.takerFeeBps} = Binance USDT-M 0.05 %
   --maker-fee-bps     maker fee of the take-profit limit order; default ${DEFAULT_COSTS.makerFeeBps} = 0.02 %
   --slippage-ticks    ticks lost on each market or stop fill; default ${DEFAULT_COSTS.slippageTicks}
@@ -59,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
       'skip-bad-rows': { type: 'boolean', default: false },
       symbol: { type: 'string' },
       timeframe: { type: 'string' },
+      'signal-timeframes': { type: 'string' },
       'fee-bps': { type: 'string' },
       'maker-fee-bps': { type: 'string' },
       'slippage-ticks': { type: 'string' },
@@ -77,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
     slippageTicks: numberFlag('slippage-ticks', values['slippage-ticks'], DEFAULT_COSTS.slippageTicks),
   };
   const maxHoldMs = numberFlag('max-hold-minutes', values['max-hold-minutes'], DEFAULT_MAX_HOLD_MS / 60_000, 0.001) * 60_000;
-  const cfg = loadConfig(process.env);
+  const cfg = loadConfig(values['signal-timeframes'] === undefined ? process.env : { ...process.env, SIGNAL_TIMEFRAMES: values['signal-timeframes'] });
   const files = positionals.map((p) => describeKlineFile(p, { symbol: values.symbol, defaultTimeframe: values.timeframe ?? cfg.timeframe }));
   let skipped = 0;
   const source = new ReplaySource({
@@ -101,6 +103,8 @@ async function main(argv: string[]): Promise<number> {
     tickSize: (s) => cfg.tickSizes[s],
     costs,
     maxHoldMs,
+    // Unset: the strategies run on the files' own candles, whatever their timeframe.
+    timeframes: values['signal-timeframes'] !== undefined || process.env.SIGNAL_TIMEFRAMES ? cfg.signalTimeframes : undefined,
     onClose: collector?.onClose,
     onCandle: (c) => {
       collector?.onCandle(c);

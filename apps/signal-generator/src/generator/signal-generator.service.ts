@@ -7,26 +7,31 @@ import type { GeneratorConfig } from '../config';
 import { FeedLiveness } from './feed.health';
 import type { MarketData } from '../market-data/market-data.factory';
 import { generatorMetrics as m } from '../metrics/generator.metrics';
-import { SignalPipeline } from '../pipeline/signal-pipeline';
+import { createLanes, type TimeframeLane } from '../pipeline/timeframe-lane';
 import { MarketFeedPublisher } from '../publishing/market-feed.publisher';
 import { GENERATOR_CONFIG, GENERATOR_REDIS, MARKET_DATA_SOURCE } from '../tokens';
 
 /**
- * Feed → pipeline → streams. Each closed candle goes through the pipeline; the candle and the
- * signal it yields (stamped by MicrosClock: publish time, not candle time) are then written in
- * one atomic step: to `market`, the candle then the signal, and the signal to `signals`. In
- * replay, the first REPLAY_WARMUP_CANDLES per symbol only warm the indicators.
+ * Feed → pipelines → streams. Each closed candle goes to one pipeline per signal timeframe
+ * (SIGNAL_TIMEFRAMES; a 5m pipeline decides on the 5m bar that candle closes, if it closes one);
+ * the candle and the signals it yields (stamped by MicrosClock: publish time, not candle time)
+ * are then written in one atomic step: to `market`, the candle then its signals, and the signals
+ * to `signals`. Only feed candles go to `market`: they are the price path the position-closer
+ * judges every position on, whatever the timeframe of its signal. In replay, the first
+ * REPLAY_WARMUP_CANDLES per symbol only warm the indicators.
  *
- * Each (source, symbol, timeframe) has a checkpoint in Redis, written by the same atomic step:
- * the open time of the last candle published. A candle at or before it only goes through the
- * pipeline (so its state matches a run that never stopped) and is not published again: a
- * restart, a crash or a second generator never repeats a decision. REPLAY_FROM_START forgets it.
+ * Each (source, symbol, feed timeframe) has a checkpoint in Redis, written by the same atomic
+ * step: the open time of the last feed candle published. It covers the decisions of every signal
+ * timeframe made on that candle, since they are published with it. A candle at or before it only
+ * goes through the pipelines (so their state matches a run that never stopped) and is not
+ * published again: a restart, a crash or a second generator never repeats a decision.
+ * REPLAY_FROM_START forgets it.
  */
 @Injectable()
 export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   readonly feed: FeedLiveness;
   private readonly log = getLogger('signal-generator');
-  private readonly pipeline: SignalPipeline;
+  private readonly lanes: TimeframeLane[];
   private readonly seen = new Map<string, number>();
   /** Symbol → open time of the last candle published (the checkpoint as this process knows it). */
   private readonly decided = new Map<string, number>();
@@ -40,11 +45,9 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     private readonly publisher: MarketFeedPublisher,
   ) {
     this.feed = new FeedLiveness(market.source, cfg.feedStaleMs);
-    this.pipeline = new SignalPipeline({
-      ...cfg.pipeline,
-      clock: new MicrosClock(),
-      tickSize: (s) => cfg.tickSizes[s] ?? market.tickSize(s),
-    });
+    // One clock for every lane: timestamps stay unique across timeframes.
+    const clock = new MicrosClock();
+    this.lanes = createLanes(cfg.signalTimeframes, { ...cfg.pipeline, clock, tickSize: (s) => cfg.tickSizes[s] ?? market.tickSize(s) });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -54,7 +57,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     await this.warmUp();
     this.gaugeTimer = setInterval(() => this.updateGauges(), 1000).unref();
     this.feed.state = 'running';
-    this.log.info({ source: this.cfg.marketSource, symbols: this.cfg.symbols, strategies: this.cfg.pipeline.strategies }, 'market feed starting');
+    this.log.info({ source: this.cfg.marketSource, symbols: this.cfg.symbols, timeframes: this.cfg.signalTimeframes, strategies: this.cfg.pipeline.strategies }, 'market feed starting');
     this.running = this.market.source.run((c) => this.onCandle(c)).then(
       () => {
         this.feed.state = 'finished';
@@ -80,6 +83,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
+  /** Keyed by the feed timeframe: the unit published (and refused twice) is the feed candle. */
   private decidedKey(symbol: string): string {
     return generatorDecidedKey(this.cfg.pipeline.source, symbol, this.cfg.timeframe);
   }
@@ -110,7 +114,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
       for (const c of history) {
         m.candles.inc({ symbol: c.symbol });
         perSymbol[c.symbol] = (perSymbol[c.symbol] ?? 0) + 1;
-        this.pipeline.process(c);
+        this.decide(c);
       }
       if (history.length) this.log.info({ candles: perSymbol }, 'indicators warmed up on recent history');
     } catch (err) {
@@ -133,17 +137,16 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
         return;
       }
     }
-    const r = this.pipeline.process(candle);
-    for (const v of r.votes) m.votes.inc({ strategy: v.strategy, direction: v.direction });
+    const decided = this.decide(candle);
     if (warmup) return;
     if (candle.open_time <= (this.decided.get(candle.symbol) ?? -Infinity)) {
       m.alreadyDecided.inc({ symbol: candle.symbol, by: 'checkpoint' });
       return;
     }
-    const signal = r.signal && this.acceptable(r.signal);
+    const signals = decided.filter((s) => this.acceptable(s));
     // Written after the candle, in the same step: a position-closer must not judge a new position
     // on the very candle it was entered at the close of, nor miss the next one.
-    const written = await this.publisher.publish(this.decidedKey(candle.symbol), candle, signal);
+    const written = await this.publisher.publish(this.decidedKey(candle.symbol), candle, signals);
     if (written === undefined) return;
     this.decided.set(candle.symbol, candle.open_time);
     if (written === 'duplicate') {
@@ -151,28 +154,42 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
       this.log.warn({ symbol: candle.symbol, candle_time: new Date(candle.open_time).toISOString() }, 'candle already decided by another generator or before a restart; not published again');
       return;
     }
-    const id = written.signalIds[0];
-    if (!signal || id === undefined) return;
     const closedAt = this.cfg.marketSource === 'replay' ? deliveredAt : candle.close_time + 1;
-    m.latency.observe(Math.max(0, Date.now() - closedAt) / 1000);
-    const md = signal.metadata;
-    m.signals.inc({ symbol: signal.symbol, direction: signal.direction, source: md.source });
-    this.log.info(
-      { id, symbol: signal.symbol, direction: signal.direction, entry: signal.entry_price, sl: signal.stop_loss, tp: signal.take_profit, agree: md.strategies_agree, confidence: md.consensus_confidence, candle_time: md.candle_time, source: md.source },
-      'signal published',
-    );
+    signals.forEach((signal, i) => {
+      const id = written.signalIds[i];
+      m.latency.observe(Math.max(0, Date.now() - closedAt) / 1000);
+      const md = signal.metadata;
+      m.signals.inc({ symbol: signal.symbol, direction: signal.direction, source: md.source, timeframe: signal.timeframe });
+      this.log.info(
+        { id, symbol: signal.symbol, timeframe: signal.timeframe, direction: signal.direction, entry: signal.entry_price, sl: signal.stop_loss, tp: signal.take_profit, agree: md.strategies_agree, confidence: md.consensus_confidence, candle_time: md.candle_time, source: md.source },
+        'signal published',
+      );
+    });
   }
 
-  /** The signal, or undefined when the contract refuses it: a bug to see, not a reason to stop the feed. */
-  private acceptable(signal: ProducedSignal): ProducedSignal | undefined {
+  /** The candle through every timeframe's pipeline; the signals made on it, in SIGNAL_TIMEFRAMES order. */
+  private decide(candle: Candle): ProducedSignal[] {
+    const signals: ProducedSignal[] = [];
+    for (const lane of this.lanes) {
+      const bar = lane.bar(candle);
+      if (bar === undefined) continue;
+      const r = lane.pipeline.process(bar);
+      for (const v of r.votes) m.votes.inc({ strategy: v.strategy, direction: v.direction, timeframe: lane.timeframe });
+      if (r.signal) signals.push(r.signal);
+    }
+    return signals;
+  }
+
+  /** Whether the contract accepts the signal; a refusal is a bug to see, not a reason to stop the feed. */
+  private acceptable(signal: ProducedSignal): boolean {
     try {
       validatePayload(STREAMS.signals, ProducedSignalSchema, signal);
-      return signal;
+      return true;
     } catch (err) {
       if (!(err instanceof InvalidPayloadError)) throw err;
       m.invalidSignals.inc();
       this.log.error({ symbol: signal.symbol, err: err.message }, 'signal refused by the contract; skipped');
-      return undefined;
+      return false;
     }
   }
 

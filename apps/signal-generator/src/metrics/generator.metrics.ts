@@ -3,8 +3,8 @@ import { counter, gauge, histogram } from '@app/observability';
 /** The signal-generator's own series (declared get-or-create, see @app/observability). */
 export const generatorMetrics = {
   candles: counter({ name: 'signal_generator_candles_total', help: 'Closed candles processed', labelNames: ['symbol'] as const }),
-  signals: counter({ name: 'signal_generator_signals_total', help: 'Signals published to the signals stream, by metadata.source (live or replay)', labelNames: ['symbol', 'direction', 'source'] as const }),
-  votes: counter({ name: 'signal_generator_votes_total', help: 'Strategy votes, NONE included', labelNames: ['strategy', 'direction'] as const }),
+  signals: counter({ name: 'signal_generator_signals_total', help: 'Signals published to the signals stream, by metadata.source (live or replay) and timeframe', labelNames: ['symbol', 'direction', 'source', 'timeframe'] as const }),
+  votes: counter({ name: 'signal_generator_votes_total', help: 'Strategy votes, NONE included, per signal timeframe', labelNames: ['strategy', 'direction', 'timeframe'] as const }),
   latency: histogram({
     name: 'signal_generator_candle_to_signal_seconds',
     help: 'From candle close (live) or its delivery by the replay to the signal being on the stream',

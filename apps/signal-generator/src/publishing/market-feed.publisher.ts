@@ -29,12 +29,13 @@ export class MarketFeedPublisher {
   /**
    * The ids written; `duplicate` when `decidedKey` says this candle's decision is already on the
    * streams (nothing written); undefined if shutdown interrupted the retries. A retry after a
-   * reply lost in a Redis blip therefore cannot write the candle twice.
+   * reply lost in a Redis blip therefore cannot write the candle twice. `signals` are the
+   * decisions made on this candle, one at most per signal timeframe, in the order given.
    */
-  publish(decidedKey: string, candle: Candle, signal: ProducedSignal | undefined): Promise<MarketAppend | 'duplicate' | undefined> {
+  publish(decidedKey: string, candle: Candle, signals: ProducedSignal[]): Promise<MarketAppend | 'duplicate' | undefined> {
     return publishWithRetry(
       `candle ${candle.symbol}`,
-      async () => (await this.publisher.publishOnce(decidedKey, candle, signal ? [signal] : [])) ?? ('duplicate' as const),
+      async () => (await this.publisher.publishOnce(decidedKey, candle, signals)) ?? ('duplicate' as const),
       () => this.closing,
       this.delay,
     );
