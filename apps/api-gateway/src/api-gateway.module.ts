@@ -17,8 +17,8 @@ import { RequestStats } from './stats/request-stats';
 import { StatsController } from './stats/stats.controller';
 
 /**
- * The api-gateway. `GATEWAY_CONFIG` and `REDIS` are global: feature modules listed below inject
- * them without importing anything.
+ * The api-gateway. `GATEWAY_CONFIG` and `RedisConnections` are global: feature modules listed
+ * below inject them without importing anything.
  */
 @Module({})
 export class ApiGatewayModule {

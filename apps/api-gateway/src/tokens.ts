@@ -1,4 +1,2 @@
 /** Injection tokens shared by the gateway's modules (and any feature module added to it). */
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
-/** The shared command connection (never used for blocking reads). */
-export const REDIS = Symbol('REDIS');

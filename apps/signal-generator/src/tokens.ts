@@ -1,4 +1,3 @@
 /** Nest injection tokens of the signal-generator. */
 export const GENERATOR_CONFIG = Symbol('GENERATOR_CONFIG');
-export const GENERATOR_REDIS = Symbol('GENERATOR_REDIS');
 export const MARKET_DATA_SOURCE = Symbol('MARKET_DATA_SOURCE');

@@ -1,5 +1,4 @@
 export * from './redis-config';
-export * from './redis-connection';
 export * from './redis-connections';
 export * from './stream-publisher';
 export * from './ensure-group';

@@ -1,10 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { ControlStore } from '@app/redis-streams';
+import { Injectable } from '@nestjs/common';
+import { ControlStore, RedisConnections } from '@app/redis-streams';
 import type { ControlState, TradingState } from '@app/contracts';
 import { getLogger } from '@app/observability';
 import { SignalReadModel } from '../signals/signal-read-model.service';
-import { REDIS } from '../tokens';
 import { controlChanges } from './control-metrics';
 
 /**
@@ -17,10 +15,10 @@ export class ControlService {
   private readonly store: ControlStore;
 
   constructor(
-    @Inject(REDIS) redis: Redis,
+    connections: RedisConnections,
     private readonly readModel: SignalReadModel,
   ) {
-    this.store = new ControlStore(redis);
+    this.store = new ControlStore(connections.command);
   }
 
   current(): ControlState {

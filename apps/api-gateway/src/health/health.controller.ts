@@ -1,12 +1,11 @@
-import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, type HealthCheckResult, type HealthIndicatorFunction } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-import type Redis from 'ioredis';
 import { LivenessHealthIndicator, Public, RedisHealthIndicator } from '@app/observability';
+import { RedisConnections } from '@app/redis-streams';
 import { PositionsConsumer } from '../positions/positions.consumer';
 import { SignalsConsumer } from '../signals/signals.consumer';
-import { REDIS } from '../tokens';
 
 type HealthBody = HealthCheckResult | Record<string, unknown>;
 
@@ -26,7 +25,7 @@ export class HealthController {
     private readonly liveness: LivenessHealthIndicator,
     private readonly consumer: SignalsConsumer,
     private readonly positions: PositionsConsumer,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly connections: RedisConnections,
   ) {}
 
   @Get('api/health')
@@ -35,7 +34,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: '{status:"error", message, info, error, details}' })
   check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthBody> {
     return this.run(reply, [
-      () => this.redisHealth.check('redis', this.redis),
+      () => this.redisHealth.check('redis', this.connections.command),
       () => this.liveness.check('signals_reader', this.consumer.signalsLiveness),
       () => this.liveness.check('acks_reader', this.consumer.acksLiveness),
       () => this.liveness.check('positions_readers', this.positions),

@@ -2,9 +2,9 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type Redis from 'ioredis';
 import { MarketEntrySchema, STREAMS, type MarketEntry } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
-import { createRedis, errMessage, InterruptibleDelay, lastStreamId, readTail, retryUntilClosed, StreamReader } from '@app/redis-streams';
+import { errMessage, InterruptibleDelay, lastStreamId, readTail, RedisConnections, retryUntilClosed, StreamReader } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG, REDIS } from '../tokens';
+import { GATEWAY_CONFIG } from '../tokens';
 import { MarketReadModel } from './market-read-model.service';
 
 /**
@@ -20,12 +20,16 @@ export class MarketConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
   private closing = false;
   private readonly delay = new InterruptibleDelay();
   private starting: Promise<void> | undefined;
+  /** The shared command connection, for the load. */
+  private readonly redis: Redis;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly connections: RedisConnections,
     private readonly readModel: MarketReadModel,
-  ) {}
+  ) {
+    this.redis = connections.command;
+  }
 
   onApplicationBootstrap(): void {
     this.starting = this.startWithRetry();
@@ -85,7 +89,7 @@ export class MarketConsumer implements OnApplicationBootstrap, OnModuleDestroy, 
     this.reader = new StreamReader<MarketEntry>({
       stream: STREAMS.market,
       schema: MarketEntrySchema,
-      connection: createRedis(this.config.redis, 'api-gateway:market-reader'),
+      connection: this.connections.create('api-gateway:market-reader'),
       startId: from,
       name: 'api-gateway-market',
       handle: (entries) => {

@@ -3,7 +3,7 @@ import { MarketConsumer } from './market.consumer';
 import { MarketController } from './market.controller';
 import { MarketReadModel } from './market-read-model.service';
 
-/** Recent candles per symbol from the `market` stream. Needs the global `GATEWAY_CONFIG` and `REDIS`. */
+/** Recent candles per symbol from the `market` stream. Needs the global `GATEWAY_CONFIG` and `RedisConnections`. */
 @Module({
   controllers: [MarketController],
   providers: [MarketReadModel, MarketConsumer],

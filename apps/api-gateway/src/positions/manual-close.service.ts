@@ -1,12 +1,10 @@
-import { Inject, Injectable, NotFoundException, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, NotFoundException, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { KEYS, ManualCloseJobSchema, PositionEventSchema, QUEUES, type ManualCloseJob } from '@app/contracts';
-import { createRedis, errMessage } from '@app/redis-streams';
+import { errMessage, RedisConnections } from '@app/redis-streams';
 import { getLogger } from '@app/observability';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG, REDIS } from '../tokens';
 
 export interface ManualCloseAccepted {
   request_id: string;
@@ -23,17 +21,15 @@ export interface ManualCloseAccepted {
 @Injectable()
 export class ManualCloseService implements OnModuleDestroy {
   private readonly queue: Queue<ManualCloseJob>;
-  /** The queue's connection, ours to close: BullMQ leaves a connection it was handed open. */
-  private readonly connection: Redis;
   private readonly log = getLogger('manual-close');
+  private readonly redis: Redis;
 
-  constructor(
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
-    @Inject(REDIS) private readonly redis: Redis,
-  ) {
-    // Fail fast rather than hold the request when Redis is away (no offline queue).
-    this.connection = createRedis(config.redis, 'api-gateway:manual-close', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    this.queue = new Queue<ManualCloseJob>(QUEUES.manualClose, { connection: this.connection });
+  constructor(connections: RedisConnections) {
+    this.redis = connections.command;
+    // Fail fast rather than hold the request when Redis is away (no offline queue). BullMQ leaves
+    // a connection it was handed open: RedisConnections closes it at shutdown, after the queue.
+    const connection = connections.create('api-gateway:manual-close', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.queue = new Queue<ManualCloseJob>(QUEUES.manualClose, { connection });
     this.queue.on('error', (err) => this.log.warn({ err: err.message }, 'manual-close queue error'));
   }
 
@@ -63,7 +59,6 @@ export class ManualCloseService implements OnModuleDestroy {
     // Not `await this.queue.client`: that waits for Redis to be ready, so a gateway that never
     // reached Redis (a wrong password) never finished its SIGTERM.
     await this.queue.close();
-    await this.connection.quit().catch(() => this.connection.disconnect());
   }
 
   private async unavailableOnError<T>(op: () => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
 import {
   CloseRequestSchema,
@@ -9,9 +9,7 @@ import {
   type PositionEvent,
 } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
-import { createRedis, errMessage, InterruptibleDelay, lastStreamId, readRange, retryUntilClosed, StreamReader } from '@app/redis-streams';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG, REDIS } from '../tokens';
+import { errMessage, InterruptibleDelay, lastStreamId, readRange, RedisConnections, retryUntilClosed, StreamReader } from '@app/redis-streams';
 import { PositionsReadModel } from './positions-read-model.service';
 
 const PAGE = 1000;
@@ -35,12 +33,15 @@ export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestro
   private closing = false;
   private readonly delay = new InterruptibleDelay();
   private starting: Promise<void> | undefined;
+  /** The shared command connection, for the rebuild's reads. */
+  private readonly redis: Redis;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly connections: RedisConnections,
     private readonly readModel: PositionsReadModel,
-  ) {}
+  ) {
+    this.redis = connections.command;
+  }
 
   onApplicationBootstrap(): void {
     // Not awaited: the signals endpoints need not wait for positions (these answer 503 meanwhile).
@@ -117,11 +118,10 @@ export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private follow(from: ResumePoints): void {
-    const connect = (name: string) => createRedis(this.config.redis, name);
     const positions = new StreamReader<PositionEvent>({
       stream: STREAMS.positions,
       schema: PositionEventSchema,
-      connection: connect('api-gateway:positions-reader'),
+      connection: this.connections.create('api-gateway:positions-reader'),
       startId: from.positions,
       name: 'api-gateway-positions',
       handle: (entries) => {
@@ -131,7 +131,7 @@ export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestro
     const requests = new StreamReader<CloseRequest>({
       stream: STREAMS.closeRequests,
       schema: CloseRequestSchema,
-      connection: connect('api-gateway:close-requests-reader'),
+      connection: this.connections.create('api-gateway:close-requests-reader'),
       startId: from.closeRequests,
       name: 'api-gateway-close-requests',
       handle: (entries) => {

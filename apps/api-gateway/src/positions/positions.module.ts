@@ -7,7 +7,7 @@ import { PositionsReadModel } from './positions-read-model.service';
 
 /**
  * Positions, performance and ATAS close requests, materialised from the position-closer's Redis
- * state and streams. Needs the gateway's global `GATEWAY_CONFIG` and `REDIS`.
+ * state and streams. Needs the gateway's global `GATEWAY_CONFIG` and `RedisConnections`.
  */
 @Module({
   controllers: [PositionsController, PerformanceController],

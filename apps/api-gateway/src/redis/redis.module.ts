@@ -1,30 +1,24 @@
-import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { createRedis } from '@app/redis-streams';
+import { Global, Module } from '@nestjs/common';
+import { RedisConnections } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG, REDIS } from '../tokens';
+import { GATEWAY_CONFIG } from '../tokens';
 
-/** Closes the command connection last, after every reader and request is done with it. */
-@Injectable()
-class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
-  }
-}
-
-/** `@Inject(REDIS)`: the gateway's shared command connection. Blocking readers make their own. */
+/**
+ * The gateway's Redis connections, as every service has them: `connections.command` is the shared
+ * command connection (never used for blocking reads); each stream reader and the manual-close
+ * queue get their own from `connections.create(name)`. All are closed after every module is
+ * destroyed (RedisConnections.onApplicationShutdown), so the command connection outlives the
+ * readers and requests using it.
+ */
 @Global()
 @Module({
   providers: [
     {
-      provide: REDIS,
+      provide: RedisConnections,
       inject: [GATEWAY_CONFIG],
-      useFactory: (config: GatewayConfig) => createRedis(config.redis, 'api-gateway'),
+      useFactory: (config: GatewayConfig) => new RedisConnections(config.redis, 'api-gateway'),
     },
-    RedisCloser,
   ],
-  exports: [REDIS],
+  exports: [RedisConnections],
 })
 export class RedisModule {}

@@ -1,9 +1,7 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { AckEventSchema, encodeEntry, KEYS, MicrosClock, parseTimestampMs, STREAM_MAXLEN, STREAMS, type AckEvent } from '@app/contracts';
-import { defineScripts, luaScript } from '@app/redis-streams';
+import { defineScripts, luaScript, RedisConnections } from '@app/redis-streams';
 import { DeliveryLatency } from '../latency/delivery-latency';
-import { REDIS } from '../tokens';
 import { acksTotal } from './signal-metrics';
 import type { SignalRecord } from './signal-record';
 import { SignalReadModel } from './signal-read-model.service';
@@ -34,11 +32,11 @@ export class SignalAckService {
   private readonly scripts;
 
   constructor(
-    @Inject(REDIS) redis: Redis,
+    connections: RedisConnections,
     private readonly readModel: SignalReadModel,
     private readonly latency: DeliveryLatency,
   ) {
-    this.scripts = defineScripts(redis, { gatewayAck: luaScript<[number, string]>(ACK_SCRIPT, 2) });
+    this.scripts = defineScripts(connections.command, { gatewayAck: luaScript<[number, string]>(ACK_SCRIPT, 2) });
   }
 
   /** Acknowledges by stream id or by the signal's timestamp (what the guide's C# sends). */

@@ -17,17 +17,17 @@ import { getLogger, type Liveness, type Running } from '@app/observability';
 import {
   compareStreamIds,
   ControlStore,
-  createRedis,
   InterruptibleDelay,
   lastStreamId,
   readRange,
   readTail,
+  RedisConnections,
   retryUntilClosed,
   StreamReader,
   type DecodedEntry,
 } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG, REDIS } from '../tokens';
+import { GATEWAY_CONFIG } from '../tokens';
 import { toSignal } from './signal-json';
 import { malformedSignalEntries } from './signal-metrics';
 import { SignalReadModel } from './signal-read-model.service';
@@ -59,7 +59,10 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
   private signalsReader: StreamReader<NewSignal> | undefined;
   private acksReader: StreamReader<AckEvent> | undefined;
   private controlReader: StreamReader<ControlEvent> | undefined;
-  private readonly connections: Redis[] = [];
+  /** The readers' own connections, in reader order: liveness looks at their state. */
+  private readonly readerConnections: Redis[] = [];
+  /** The shared command connection, for the rebuild's reads. */
+  private readonly redis: Redis;
   private closing = false;
   private readonly delay = new InterruptibleDelay();
   private starting: Promise<void> | undefined;
@@ -70,9 +73,11 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly connections: RedisConnections,
     private readonly readModel: SignalReadModel,
-  ) {}
+  ) {
+    this.redis = connections.command;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.starting = this.startWithRetry();
@@ -154,10 +159,9 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async follow(from: ResumePoints): Promise<void> {
-    const redisCfg = this.config.redis;
     const connect = (name: string) => {
-      const c = createRedis(redisCfg, name);
-      this.connections.push(c);
+      const c = this.connections.create(name);
+      this.readerConnections.push(c);
       return c;
     };
     this.signalsReader = new StreamReader({
@@ -197,7 +201,7 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     // Redis just answered the rebuild, so this takes milliseconds; it makes "loaded" imply "healthy".
     const patience = new AbortController();
     await Promise.race([
-      Promise.all(this.connections.filter((c) => c.status !== 'ready').map((c) => once(c, 'ready', { signal: patience.signal }))),
+      Promise.all(this.readerConnections.filter((c) => c.status !== 'ready').map((c) => once(c, 'ready', { signal: patience.signal }))),
       delay(CONNECT_WAIT_MS, undefined, { signal: patience.signal }),
     ]).catch(() => undefined);
     patience.abort();
@@ -212,7 +216,7 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
         if (!r) return false;
         // Before its first XREAD returns (up to BLOCK ms) the reader reports not live; being
         // connected and blocked in that read is live for our purposes.
-        const connected = this.connections[connection]?.status === 'ready';
+        const connected = this.readerConnections[connection]?.status === 'ready';
         return r.isLive() || (r.describe().last_read_ms_ago === null && connected && !this.closing);
       },
       describe: () => reader()?.describe() ?? { stream, state: this.closing ? 'closed' : 'loading from Redis' },

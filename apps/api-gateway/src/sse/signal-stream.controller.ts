@@ -1,13 +1,12 @@
-import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type Redis from 'ioredis';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { getLogger } from '@app/observability';
+import { RedisConnections } from '@app/redis-streams';
 import { ZodPipe } from '../http/zod.pipe';
 import { SignalReadModel } from '../signals/signal-read-model.service';
 import { LastEventIdSchema, StreamQuerySchema, type StreamQuery } from '../signals/signal-requests';
-import { REDIS } from '../tokens';
 import { signalsAfter } from './signal-catch-up';
 import { SseHub } from './sse-hub.service';
 
@@ -22,7 +21,7 @@ export class SignalStreamController {
   constructor(
     private readonly hub: SseHub,
     private readonly readModel: SignalReadModel,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly connections: RedisConnections,
   ) {}
 
   @Get('stream')
@@ -68,7 +67,7 @@ export class SignalStreamController {
           const record = projection.find({ id });
           return record ? record.state === 'paused' : projection.isPaused;
         };
-        await client.catchUp(signalsAfter(this.redis, since, held));
+        await client.catchUp(signalsAfter(this.connections.command, since, held));
       } catch (err) {
         this.log.warn({ err: err instanceof Error ? err.message : String(err), since }, 'SSE catch-up failed; closing so the client retries');
         client.end();

@@ -1,5 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Candle, CandleSchema, generatorDecidedKey, MicrosClock, ProducedSignalSchema, STREAMS, type ProducedSignal } from '@app/contracts';
 import { getLogger } from '@app/observability';
 import { InvalidPayloadError, validatePayload } from '@app/redis-streams';
@@ -9,7 +8,7 @@ import type { MarketData } from '../market-data/market-data.factory';
 import { generatorMetrics as m } from '../metrics/generator.metrics';
 import { createLanes, type TimeframeLane } from '../pipeline/timeframe-lane';
 import { MarketFeedPublisher } from '../publishing/market-feed.publisher';
-import { GENERATOR_CONFIG, GENERATOR_REDIS, MARKET_DATA_SOURCE } from '../tokens';
+import { GENERATOR_CONFIG, MARKET_DATA_SOURCE } from '../tokens';
 
 /**
  * Feed → pipelines → streams. Each closed candle goes to one pipeline per signal timeframe
@@ -28,7 +27,7 @@ import { GENERATOR_CONFIG, GENERATOR_REDIS, MARKET_DATA_SOURCE } from '../tokens
  * REPLAY_FROM_START forgets it.
  */
 @Injectable()
-export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
+export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly feed: FeedLiveness;
   private readonly log = getLogger('signal-generator');
   private readonly lanes: TimeframeLane[];
@@ -40,7 +39,6 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
 
   constructor(
     @Inject(GENERATOR_CONFIG) private readonly cfg: GeneratorConfig,
-    @Inject(GENERATOR_REDIS) private readonly redis: Redis,
     @Inject(MARKET_DATA_SOURCE) private readonly market: MarketData,
     private readonly publisher: MarketFeedPublisher,
   ) {
@@ -77,10 +75,6 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     await this.running;
     if (this.gaugeTimer) clearInterval(this.gaugeTimer);
     this.log.info('feed stopped and in-flight publishes settled');
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
   /** Keyed by the feed timeframe: the unit published (and refused twice) is the feed candle. */

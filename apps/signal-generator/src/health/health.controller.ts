@@ -1,9 +1,8 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
-import type Redis from 'ioredis';
 import { LivenessHealthIndicator, RedisHealthIndicator } from '@app/observability';
+import { RedisConnections } from '@app/redis-streams';
 import { SignalGeneratorService } from '../generator/signal-generator.service';
-import { GENERATOR_REDIS } from '../tokens';
 
 @Controller()
 export class HealthController {
@@ -12,14 +11,14 @@ export class HealthController {
     private readonly redisHealth: RedisHealthIndicator,
     private readonly liveness: LivenessHealthIndicator,
     private readonly generator: SignalGeneratorService,
-    @Inject(GENERATOR_REDIS) private readonly redis: Redis,
+    private readonly connections: RedisConnections,
   ) {}
 
   /** Readiness: 200 when Redis answers and candles keep coming; 503 naming the failing part otherwise. */
   @Get(['health', 'health/ready'])
   @HealthCheck()
   check() {
-    return this.health.check([() => this.redisHealth.check('redis', this.redis), () => this.liveness.check('feed', this.generator.feed)]);
+    return this.health.check([() => this.redisHealth.check('redis', this.connections.command), () => this.liveness.check('feed', this.generator.feed)]);
   }
 
   /** Liveness: 200 unless the feed loop failed; Redis is not asked, so an outage restarts no pod. */

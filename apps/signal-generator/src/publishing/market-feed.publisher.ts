@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { STREAM_GROUPS, STREAMS, type Candle, type ProducedSignal } from '@app/contracts';
-import { ensureGroup, InterruptibleDelay, MarketPublisher, type MarketAppend } from '@app/redis-streams';
-import { GENERATOR_REDIS } from '../tokens';
+import { ensureGroup, InterruptibleDelay, MarketPublisher, RedisConnections, type MarketAppend } from '@app/redis-streams';
 import { publishWithRetry } from './publish-retry';
 
 /**
@@ -15,8 +14,11 @@ export class MarketFeedPublisher {
   private readonly delay = new InterruptibleDelay();
   private closing = false;
 
-  constructor(@Inject(GENERATOR_REDIS) private readonly redis: Redis) {
-    this.publisher = new MarketPublisher(redis);
+  private readonly redis: Redis;
+
+  constructor(connections: RedisConnections) {
+    this.redis = connections.command;
+    this.publisher = new MarketPublisher(this.redis);
   }
 
   /** Creates the consumer groups of both streams first, so a consumer started later misses nothing. */
