@@ -173,7 +173,8 @@ async function main(): Promise<void> {
     // detached: a terminal's Ctrl-C reaches only us, and each service gets exactly one SIGTERM.
     const proc = spawn(process.execPath, ['--enable-source-maps', entry], {
       cwd: ROOT,
-      env: { ...process.env, REDIS_URL: redisUrl, PORT: port },
+      // The notifier's Telegram commands read the gateway started beside it.
+      env: { GATEWAY_URL: `http://127.0.0.1:${process.env.GATEWAY_PORT ?? '8888'}`, ...process.env, REDIS_URL: redisUrl, PORT: port },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

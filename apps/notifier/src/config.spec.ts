@@ -45,3 +45,39 @@ describe('notifier config', () => {
     expect(message).not.toContain(badToken);
   });
 });
+
+describe('notifier config: Telegram commands', () => {
+  const base = { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_IDS: '1' };
+
+  it('polls by default once there are a token and admin chats; off without either', () => {
+    const on = loadConfig({ ...base, TELEGRAM_ADMIN_CHAT_IDS: '42, -1001234567890' });
+    expect(on.commands).toMatchObject({ mode: 'polling', pollTimeoutSeconds: 25, leaseMs: 10_000, webhook: undefined });
+    expect([...on.commands.adminChatIds]).toEqual([42, -1001234567890]);
+    expect(on.commands.gateway).toEqual({ url: 'http://127.0.0.1:8888', apiKey: undefined, timeoutMs: 5000 });
+    expect(loadConfig(base).commands.mode).toBe('off');
+    expect(loadConfig({ TELEGRAM_ADMIN_CHAT_IDS: '42' }).commands.mode).toBe('off');
+    expect(loadConfig({ ...base, TELEGRAM_ADMIN_CHAT_IDS: '42', TELEGRAM_COMMANDS: 'off' }).commands.mode).toBe('off');
+  });
+
+  it('webhook mode needs its URL and secret, and names bad values without echoing secrets', () => {
+    const env = { ...base, TELEGRAM_ADMIN_CHAT_IDS: '42', TELEGRAM_COMMANDS: 'webhook' };
+    expect(() => loadConfig(env)).toThrow(/TELEGRAM_COMMANDS=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET/);
+    const secret = 'a-webhook-secret-0123456789';
+    expect(loadConfig({ ...env, TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram/webhook', TELEGRAM_WEBHOOK_SECRET: secret }).commands).toMatchObject({
+      mode: 'webhook',
+      webhook: { url: 'https://bot.example.com/telegram/webhook', secret },
+    });
+    expect(() => loadConfig({ ...env, TELEGRAM_WEBHOOK_URL: 'http://plain.example.com', TELEGRAM_WEBHOOK_SECRET: secret })).toThrow(/TELEGRAM_WEBHOOK_URL must be an https URL/);
+    const badSecret = 'short secret!';
+    expect(() => loadConfig({ ...env, TELEGRAM_WEBHOOK_URL: 'https://x.example.com', TELEGRAM_WEBHOOK_SECRET: badSecret })).toThrow(/TELEGRAM_WEBHOOK_SECRET must be 16-256/);
+    try {
+      loadConfig({ ...env, TELEGRAM_WEBHOOK_URL: 'https://x.example.com', TELEGRAM_WEBHOOK_SECRET: badSecret });
+    } catch (err) {
+      expect((err as Error).message).not.toContain(badSecret);
+    }
+    expect(() => loadConfig({ ...base, TELEGRAM_ADMIN_CHAT_IDS: '42,@alice' })).toThrow(/TELEGRAM_ADMIN_CHAT_IDS: '@alice' is not a numeric chat id/);
+    expect(() => loadConfig({ ...base, TELEGRAM_COMMANDS: 'sometimes' })).toThrow(/TELEGRAM_COMMANDS must be polling, webhook or off/);
+    expect(() => loadConfig({ ...base, TELEGRAM_POLL_TIMEOUT_SECONDS: '51' })).toThrow(/TELEGRAM_POLL_TIMEOUT_SECONDS/);
+    expect(() => loadConfig({ ...base, GATEWAY_URL: 'gateway:8888' })).toThrow(/GATEWAY_URL must be an http\(s\) URL/);
+  });
+});

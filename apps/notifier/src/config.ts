@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { baseConfigFromEnv, baseEnvSchema, ConfigError, int, parseEnv, positive, unsetIfEmpty, type BaseConfig, type Env } from '@app/config';
+import { baseConfigFromEnv, baseEnvSchema, ConfigError, int, parseEnv, positive, splitList, unsetIfEmpty, type BaseConfig, type Env } from '@app/config';
 import { registerSecret } from '@app/observability';
 import { parseChatIds, type ChatTarget } from './delivery/chat-target';
 import type { RateLimits } from './delivery/send-windows';
@@ -48,6 +48,22 @@ export const notifierEnvSchema = baseEnvSchema(9101).extend({
   NOTIFIER_STALLED_INTERVAL_MS: int(100, 600_000).default(30_000),
   /** Sent/failed records and stored items are kept this long (dedupes redeliveries that old). */
   NOTIFIER_RETENTION_HOURS: int(1, 24 * 30).default(48),
+  /** Chats whose commands (/status, /pause, ...) are obeyed; every other chat gets no answer. Empty: commands off. */
+  TELEGRAM_ADMIN_CHAT_IDS: unsetIfEmpty(z.string().optional()),
+  /** How commands reach the bot: `polling` (one replica long-polls getUpdates), `webhook`, or `off`. */
+  TELEGRAM_COMMANDS: z.enum(['polling', 'webhook', 'off'], { error: 'TELEGRAM_COMMANDS must be polling, webhook or off' }).default('polling'),
+  /** Seconds one getUpdates call waits for an update (Telegram allows up to 50). */
+  TELEGRAM_POLL_TIMEOUT_SECONDS: int(0, 50).default(25),
+  /** The polling replica's lease: a dead replica's polling is taken over within about this long. */
+  TELEGRAM_POLL_LEASE_MS: int(500, 600_000).default(10_000),
+  /** Webhook mode: the public https URL Telegram posts updates to (this service's /telegram/webhook behind a proxy). */
+  TELEGRAM_WEBHOOK_URL: unsetIfEmpty(z.string().regex(/^https:\/\/[^\s/]+/, 'TELEGRAM_WEBHOOK_URL must be an https URL').optional()),
+  /** Webhook mode: Telegram sends it in X-Telegram-Bot-Api-Secret-Token; other posts are refused. Never logged. */
+  TELEGRAM_WEBHOOK_SECRET: unsetIfEmpty(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'TELEGRAM_WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ and -').optional()),
+  /** Where the commands read signals, positions and performance, and send /close. */
+  GATEWAY_URL: z.string().regex(/^https?:\/\/[^\s/]+/, 'GATEWAY_URL must be an http(s) URL').default('http://127.0.0.1:8888'),
+  /** The gateway's API_KEY, when it has one (sent as X-API-Key). Never logged. */
+  API_KEY: unsetIfEmpty(z.string().min(8, 'API_KEY must be at least 8 characters').optional()),
 });
 
 export type NotifierEnv = z.infer<typeof notifierEnvSchema>;
@@ -64,12 +80,26 @@ export interface NotifierConfig extends BaseConfig {
   consumer: { name: string; claimIdleMs: number; claimIntervalMs: number };
   queue: { concurrency: number; attempts: number; backoffMs: number; lockMs: number; stalledIntervalMs: number };
   delivery: { retentionMs: number; lockTtlMs: number };
+  commands: CommandsConfig;
+}
+
+export interface CommandsConfig {
+  /** `off` also when there is no token or no admin chat. */
+  mode: 'polling' | 'webhook' | 'off';
+  /** Numeric chat ids (users, groups) allowed to command. */
+  adminChatIds: ReadonlySet<number>;
+  pollTimeoutSeconds: number;
+  leaseMs: number;
+  webhook: { url: string; secret: string } | undefined;
+  gateway: { url: string; apiKey: string | undefined; timeoutMs: number };
 }
 
 /** Validates the environment; the error names every bad variable and never echoes a secret. */
 export function loadConfig(env: Env): NotifierConfig {
   const e = parseEnv(notifierEnvSchema, env);
   registerSecret(e.TELEGRAM_BOT_TOKEN);
+  registerSecret(e.TELEGRAM_WEBHOOK_SECRET);
+  registerSecret(e.API_KEY);
   const base = baseConfigFromEnv(e);
   let chats: ChatTarget[];
   try {
@@ -103,5 +133,28 @@ export function loadConfig(env: Env): NotifierConfig {
       // Outlives any live send (request timeout plus slack), so only a dead sender's lock expires.
       lockTtlMs: e.TELEGRAM_TIMEOUT_MS + Math.max(1000, Math.round(e.TELEGRAM_TIMEOUT_MS / 2)),
     },
+    commands: commandsConfig(e),
+  };
+}
+
+function commandsConfig(e: NotifierEnv): CommandsConfig {
+  const admins = splitList(e.TELEGRAM_ADMIN_CHAT_IDS ?? '');
+  const bad = admins.find((id) => !/^-?\d{1,20}$/.test(id));
+  if (bad !== undefined) throw new ConfigError(`invalid configuration: TELEGRAM_ADMIN_CHAT_IDS: '${bad}' is not a numeric chat id (a user id like 123456 or a group id like -1001234567890)`);
+  let webhook: CommandsConfig['webhook'];
+  if (e.TELEGRAM_COMMANDS === 'webhook') {
+    if (!e.TELEGRAM_WEBHOOK_URL || !e.TELEGRAM_WEBHOOK_SECRET) {
+      throw new ConfigError('invalid configuration: TELEGRAM_COMMANDS=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET');
+    }
+    webhook = { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET };
+  }
+  const on = e.TELEGRAM_BOT_TOKEN !== undefined && admins.length > 0;
+  return {
+    mode: on ? e.TELEGRAM_COMMANDS : 'off',
+    adminChatIds: new Set(admins.map(Number)),
+    pollTimeoutSeconds: e.TELEGRAM_POLL_TIMEOUT_SECONDS,
+    leaseMs: e.TELEGRAM_POLL_LEASE_MS,
+    webhook,
+    gateway: { url: e.GATEWAY_URL.replace(/\/+$/, ''), apiKey: e.API_KEY, timeoutMs: 5000 },
   };
 }

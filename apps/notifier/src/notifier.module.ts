@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ObservabilityModule } from '@app/observability';
 import type { NotifierConfig } from './config';
+import { TelegramCommands } from './commands/telegram-commands.service';
+import { WebhookController } from './commands/webhook.controller';
 import { ControlConsumer } from './control/control.consumer';
 import { ChatDelivery } from './delivery/chat-delivery';
 import { deliveryKeys } from './delivery/delivery-keys';
@@ -18,7 +20,7 @@ import { NOTIFIER_CONFIG, TELEGRAM_SENDER } from './tokens';
 /** The notifier, over the config main.ts loaded once (`NotifierModule.forRoot(config)`). */
 @Module({
   imports: [ObservabilityModule],
-  controllers: [HealthController],
+  controllers: [HealthController, WebhookController],
   providers: [
     { provide: RedisConnections, inject: [NOTIFIER_CONFIG], useFactory: (cfg: NotifierConfig) => new RedisConnections(cfg.redis, 'notifier') },
     {
@@ -42,6 +44,7 @@ import { NOTIFIER_CONFIG, TELEGRAM_SENDER } from './tokens';
     SignalConsumer,
     PositionConsumer,
     ControlConsumer,
+    TelegramCommands,
     QueueHealthIndicator,
   ],
 })

@@ -59,6 +59,12 @@ export const KEYS = {
    * chat locks, the 429 pause (layout in apps/notifier/README.md).
    */
   notifierDelivery: 'notifier',
+  /**
+   * Prefix of the notifier's Telegram command state: `:lease` (the one replica that long-polls
+   * getUpdates), `:offset` (the next update id to ask for, committed after each update is
+   * answered), `:update:<id>` (webhook updates already taken by a replica).
+   */
+  telegramCommands: 'telegram:commands',
   /** String: JSON of the kill switch's current ControlState (absent: enabled). */
   control: 'control:state',
   /**

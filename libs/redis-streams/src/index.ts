@@ -13,3 +13,4 @@ export * from './define-scripts';
 export * from './market.publisher';
 export * from './control.store';
 export * from './loop-host';
+export * from './redis-lease';

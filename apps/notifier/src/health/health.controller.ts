@@ -5,6 +5,7 @@ import { PositionConsumer } from '../positions/position.consumer';
 import { RedisConnections } from '@app/redis-streams';
 import { SignalConsumer } from '../signals/signal.consumer';
 import { TelegramProcessor } from '../delivery/telegram.processor';
+import { TelegramCommands } from '../commands/telegram-commands.service';
 import { QueueHealthIndicator } from './queue.health';
 
 /**
@@ -23,6 +24,7 @@ export class HealthController {
     private readonly signals: SignalConsumer,
     private readonly positions: PositionConsumer,
     private readonly worker: TelegramProcessor,
+    private readonly commands: TelegramCommands,
   ) {}
 
   @Get(['', 'ready'])
@@ -34,6 +36,8 @@ export class HealthController {
       () => this.liveness.check('signals_consumer', this.signals),
       () => this.liveness.check('positions_consumer', this.positions),
       () => this.liveness.check('telegram_worker', this.worker),
+      // Only when commands are on; a standby replica (not polling) is as ready as the poller.
+      ...(this.commands.mode === 'off' ? [] : [() => this.liveness.check('telegram_commands', this.commands)]),
     ]);
   }
 
@@ -44,6 +48,7 @@ export class HealthController {
       () => this.liveness.checkRunning('signals_consumer', this.signals),
       () => this.liveness.checkRunning('positions_consumer', this.positions),
       () => this.liveness.checkRunning('telegram_worker', this.worker),
+      ...(this.commands.mode === 'off' ? [] : [() => this.liveness.checkRunning('telegram_commands', this.commands)]),
     ]);
   }
 }
