@@ -1,14 +1,5 @@
 import type { BacktestResult } from './backtest.runner';
-
-const iso = (t: number | undefined): string => (t === undefined ? '-' : new Date(t).toISOString().slice(0, 16).replace('T', ' '));
-
-function num(x: number | undefined, digits: number): string {
-  if (x === undefined) return '-';
-  if (x === Infinity) return 'inf';
-  return x.toFixed(digits);
-}
-
-const pct = (x: number | undefined): string => (x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
+import { isoMinute as iso, markdownTable, num, pct } from './markdown-table';
 
 /** The backtest as a Markdown table, net of costs beside gross; equal input prints equal text. */
 export function formatReport(r: BacktestResult): string {
@@ -30,17 +21,12 @@ export function formatReport(r: BacktestResult): string {
     num(s.net.maxDrawdown, 2),
     num(s.gross.maxDrawdown, 2),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i === 0 ? ` ${'-'.repeat(w)} ` : ` ${'-'.repeat(w - 1)}: `)).join('|')}|`;
   const c = r.costs;
   return [
     `candles: ${r.candles} (${r.symbols.join(', ')}), ${iso(r.firstOpenTime)} to ${iso(r.lastOpenTime)} UTC`,
     `costs: taker ${c.takerFeeBps} bps (market entry, stop and early exits), maker ${c.makerFeeBps} bps (take-profit limit), slippage ${c.slippageTicks} tick(s) per market or stop fill; max hold ${r.maxHoldMs / 60_000} min`,
     '',
-    line(head),
-    rule,
-    ...rows.map(line),
+    ...markdownTable(head, rows),
     '',
     'As the position-closer trades: one position per symbol and source (a same-direction signal is ignored, an opposite one closes at its entry); ' +
       'SL when one candle touches both, a gapped stop fills at the open, TP at its price; R = multiples of the planned risk |entry - stop|; ' +

@@ -9,12 +9,15 @@ import { loadConfig } from '../config';
 import { describeKlineFile } from '../market-data/replay/kline-file';
 import { ReplaySource } from '../market-data/replay/replay.source';
 import { DEFAULT_MAX_HOLD_MS, runBacktest } from './backtest.runner';
+import { numberFlag } from './cli-flags';
 import { formatReport } from './backtest-report';
 import { HtmlReportCollector } from './html-report.collector';
 import { renderHtmlReport } from './html-report';
+import { WALK_FORWARD_DEFAULTS as WF, walkForwardCommand } from './walk-forward/walk-forward.command';
 
 const USAGE = `usage: npm run backtest -- [--skip-bad-rows] [--symbol SYM] [--timeframe 1m] [--signal-timeframes 1m,5m,15m]
          [--fee-bps ${DEFAULT_COSTS.takerFeeBps}] [--maker-fee-bps ${DEFAULT_COSTS.makerFeeBps}] [--slippage-ticks ${DEFAULT_COSTS.slippageTicks}] [--max-hold-minutes ${DEFAULT_MAX_HOLD_MS / 60_000}] [--html report.html] <file.csv>...
+       npm run backtest -- --walk-forward [--train ${WF.train}] [--test ${WF.test}] [--seed ${WF.seed}] [--trials ${WF.trials}] [--min-trades ${WF.minTrades}] [--workers N] [same options] <file.csv>...
 
 Replays kline CSV files (6-column or Binance 12-column) through the signal-generator's pipeline at
 max speed, trades the signals as the position-closer does, and prints per strategy and for the
@@ -27,20 +30,18 @@ variables as the service (MIN_STRATEGIES_AGREE, MIN_CONFIDENCE, MIN_RR, ...).
   --maker-fee-bps     maker fee of the take-profit limit order; default ${DEFAULT_COSTS.makerFeeBps} = 0.02 %
   --slippage-ticks    ticks lost on each market or stop fill; default ${DEFAULT_COSTS.slippageTicks}
   --html              also write a self-contained HTML report there (equity, drawdown, tables, trades on the candles)
+  --walk-forward      tune on each training window, trade the following test window; report only the test windows, stitched, beside the defaults
+  --train / --test    window lengths (14d, 12h, ...); the windows step by the test length
+  --seed              the random search's seed: the same seed and data give the same report
+  --trials            random draws of every strategy's declared parameter ranges per window (the defaults are always a candidate)
+  --min-trades        closed trades a candidate needs on a training window to be chosen
+  --workers           worker threads; default: the cores available
   --max-hold-minutes  close a trade still open this long at the candle's close, as the closer's MAX_HOLD_MINUTES; default ${DEFAULT_MAX_HOLD_MS / 60_000}`;
 
 /** lightweight-charts' standalone (global `LightweightCharts`) bundle; its package exports do not list it. */
 function readChartLibrary(): string {
   const dir = dirname(require.resolve('lightweight-charts/package.json'));
   return readFileSync(join(dir, 'dist', 'lightweight-charts.standalone.production.js'), 'utf8');
-}
-
-/** A non-negative number flag, or a message naming it. */
-function numberFlag(name: string, raw: string | undefined, fallback: number, min = 0): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || v < min) throw new Error(`--${name}: '${raw}' is not a number >= ${min}`);
-  return v;
 }
 
 /** Counts lines fast (bytes, no parsing) to size the progress bar. */
@@ -66,6 +67,13 @@ async function main(argv: string[]): Promise<number> {
       'slippage-ticks': { type: 'string' },
       'max-hold-minutes': { type: 'string' },
       html: { type: 'string' },
+      'walk-forward': { type: 'boolean', default: false },
+      train: { type: 'string' },
+      test: { type: 'string' },
+      seed: { type: 'string' },
+      trials: { type: 'string' },
+      'min-trades': { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -81,6 +89,24 @@ async function main(argv: string[]): Promise<number> {
   const maxHoldMs = numberFlag('max-hold-minutes', values['max-hold-minutes'], DEFAULT_MAX_HOLD_MS / 60_000, 0.001) * 60_000;
   const cfg = loadConfig(values['signal-timeframes'] === undefined ? process.env : { ...process.env, SIGNAL_TIMEFRAMES: values['signal-timeframes'] });
   const files = positionals.map((p) => describeKlineFile(p, { symbol: values.symbol, defaultTimeframe: values.timeframe ?? cfg.timeframe }));
+  // Unset: the strategies run on the files' own candles, whatever their timeframe.
+  const timeframes = values['signal-timeframes'] !== undefined || process.env.SIGNAL_TIMEFRAMES ? cfg.signalTimeframes : undefined;
+  if (values['walk-forward']) {
+    return walkForwardCommand({
+      files,
+      skipBadRows: values['skip-bad-rows'],
+      costs,
+      maxHoldMs,
+      cfg,
+      timeframes,
+      train: values.train,
+      test: values.test,
+      seed: values.seed,
+      trials: values.trials,
+      workers: values.workers,
+      minTrades: values['min-trades'],
+    });
+  }
   let skipped = 0;
   const source = new ReplaySource({
     files,
@@ -103,8 +129,7 @@ async function main(argv: string[]): Promise<number> {
     tickSize: (s) => cfg.tickSizes[s],
     costs,
     maxHoldMs,
-    // Unset: the strategies run on the files' own candles, whatever their timeframe.
-    timeframes: values['signal-timeframes'] !== undefined || process.env.SIGNAL_TIMEFRAMES ? cfg.signalTimeframes : undefined,
+    timeframes,
     onClose: collector?.onClose,
     onCandle: (c) => {
       collector?.onCandle(c);

@@ -1,4 +1,5 @@
 import type { Direction, Vote } from '@app/contracts';
+import type { ParamRange } from '../strategies/strategy-tuning';
 
 export interface ConsensusOptions {
   /** Votes in one direction needed to fire. */
@@ -6,6 +7,15 @@ export interface ConsensusOptions {
   /** Minimum consensus confidence (0-100) to fire. */
   minConfidence: number;
 }
+
+/**
+ * The thresholds the walk-forward searches, every combination (a grid): 2 to 5 agreeing votes,
+ * consensus confidence 40 to 80. Agreement above the number of strategies enabled is skipped.
+ */
+export const CONSENSUS_TUNING: Readonly<Record<keyof ConsensusOptions, ParamRange>> = {
+  minStrategiesAgree: { min: 2, max: 5, step: 1 },
+  minConfidence: { min: 40, max: 80, step: 10 },
+};
 
 export interface Consensus {
   direction: Direction;

@@ -1,6 +1,10 @@
 import type { Candle } from '@app/contracts';
 import { BollingerBands } from '../indicators/bollinger-bands';
 import { fmt, Strategy } from './strategy';
+import type { StrategyTuning } from './strategy-tuning';
+
+/** What the walk-forward may tune, and over which values (see StrategyTuning). */
+export const BOLLINGER_REENTRY_TUNING: StrategyTuning = { bbPeriod: { min: 10, max: 40, step: 1 }, bbStdDev: { min: 1.5, max: 3, step: 0.1 } };
 
 const enum Why {
   WarmingUp,

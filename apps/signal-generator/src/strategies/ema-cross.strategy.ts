@@ -1,6 +1,10 @@
 import type { Candle } from '@app/contracts';
 import { Ema } from '../indicators/ema';
 import { fmt, Strategy } from './strategy';
+import type { StrategyTuning } from './strategy-tuning';
+
+/** What the walk-forward may tune, and over which values (see StrategyTuning). */
+export const EMA_CROSS_TUNING: StrategyTuning = { emaFast: { min: 5, max: 15, step: 1 }, emaSlow: { min: 18, max: 50, step: 1 }, emaHoldCandles: { min: 1, max: 6, step: 1 } };
 
 /**
  * Momentum: the fast EMA crossing the slow one. A cross is a one-candle event, so the vote is

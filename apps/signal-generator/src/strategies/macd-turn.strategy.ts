@@ -1,6 +1,10 @@
 import type { Candle } from '@app/contracts';
 import { Macd } from '../indicators/macd';
 import { fmt, Strategy } from './strategy';
+import type { StrategyTuning } from './strategy-tuning';
+
+/** What the walk-forward may tune, and over which values (see StrategyTuning). */
+export const MACD_TURN_TUNING: StrategyTuning = { macdFast: { min: 6, max: 15, step: 1 }, macdSlow: { min: 18, max: 40, step: 1 }, macdSignal: { min: 5, max: 12, step: 1 } };
 
 /**
  * Early reversal: the MACD histogram turning up while still below zero (selling momentum fading)

@@ -1,6 +1,10 @@
 import type { Candle } from '@app/contracts';
 import { Rsi } from '../indicators/rsi';
 import { fmt, Strategy } from './strategy';
+import type { StrategyTuning } from './strategy-tuning';
+
+/** What the walk-forward may tune, and over which values (see StrategyTuning). */
+export const RSI_EXTREME_TUNING: StrategyTuning = { rsiPeriod: { min: 7, max: 21, step: 1 }, rsiOversold: { min: 15, max: 35, step: 1 }, rsiOverbought: { min: 65, max: 85, step: 1 } };
 
 /** Mean reversion: RSI deep in oversold votes BUY, deep in overbought votes SELL. */
 export class RsiExtremeStrategy extends Strategy {

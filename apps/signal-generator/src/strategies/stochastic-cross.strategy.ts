@@ -1,6 +1,10 @@
 import type { Candle } from '@app/contracts';
 import { Stochastic } from '../indicators/stochastic';
 import { fmt, Strategy } from './strategy';
+import type { StrategyTuning } from './strategy-tuning';
+
+/** What the walk-forward may tune, and over which values (see StrategyTuning). */
+export const STOCHASTIC_CROSS_TUNING: StrategyTuning = { stochK: { min: 5, max: 21, step: 1 }, stochSlowing: { min: 1, max: 5, step: 1 }, stochD: { min: 2, max: 5, step: 1 }, stochZone: { min: 10, max: 30, step: 1 } };
 
 /** Reversal: %K crossing %D inside the oversold zone votes BUY, inside overbought votes SELL. */
 export class StochasticCrossStrategy extends Strategy {

@@ -1,6 +1,10 @@
 import type { Candle } from '@app/contracts';
 import { RollingMoments } from '../indicators/rolling-moments';
 import { fmt, Strategy } from './strategy';
+import type { StrategyTuning } from './strategy-tuning';
+
+/** What the walk-forward may tune, and over which values (see StrategyTuning). */
+export const VOLUME_SPIKE_TUNING: StrategyTuning = { volumePeriod: { min: 10, max: 50, step: 1 }, volumeSpikeMult: { min: 2, max: 5, step: 0.25 }, volumeMinImbalance: { min: 0.1, max: 0.6, step: 0.05 } };
 
 /**
  * Order flow: a volume burst well above its average, taken in the direction of the aggressors.

@@ -1,6 +1,10 @@
 import type { Candle } from '@app/contracts';
 import { Vwap } from '../indicators/vwap';
 import { fmt, Strategy } from './strategy';
+import type { StrategyTuning } from './strategy-tuning';
+
+/** What the walk-forward may tune, and over which values (see StrategyTuning). */
+export const VWAP_DEVIATION_TUNING: StrategyTuning = { vwapDeviationPct: { min: 0.2, max: 1.5, step: 0.05 }, vwapMinCandles: { min: 10, max: 120, step: 5 } };
 
 const DAY_MS = 86_400_000;
 
