@@ -135,7 +135,8 @@ async function main(): Promise<void> {
       const reason = (lastError ?? (err as Error)).message;
       throw new Error(`cannot reach Redis at ${redactUrl(env.data.REDIS_URL)}: ${reason}`);
     }
-    // Consumers that start later (notifier, position-closer) must still see these entries.
+    // Consumer groups that start later (the notifier's) must still see these entries; the
+    // position-closer reads `market` from its shards' cursors, so it sees them anyway.
     for (const stream of [STREAMS.signals, STREAMS.market]) {
       for (const group of STREAM_GROUPS[stream] ?? []) await ensureGroup(redis, stream, group, '0');
     }

@@ -4,8 +4,8 @@ import Redis from 'ioredis';
 import type { z } from 'zod';
 import {
   decodeEntry,
-  GROUPS,
   KEYS,
+  MARKET_SHARDS,
   MarketEntrySchema,
   parseTimestampMs,
   PositionEventSchema,
@@ -15,7 +15,7 @@ import {
   type NewSignal,
   type PositionClosedEvent,
 } from '@app/contracts';
-import { compareStreamIds, groupInfo } from '@app/redis-streams';
+import { compareStreamIds, shardedReadCaughtUp } from '@app/redis-streams';
 import { freePort, startRedis, startService, waitFor, type AppName, type ServiceProcess, type TestRedis } from '@app/testing';
 import { startFakeTelegram, type FakeTelegram } from '../../apps/notifier/test/fixtures/fake-telegram.server';
 
@@ -81,10 +81,11 @@ suite(`system: replayed data through positions, performance and Telegram${missin
     await start('signal-generator', { REPLAY_SPEED: 'max' });
     // `market` holds every candle and, after each signal's candle, the signal.
     await waitFor(async () => (await client.xlen(STREAMS.market)) - (await client.xlen(STREAMS.signals)) === CANDLES, { timeoutMs: 90_000, intervalMs: 250, what: 'replay published' });
-    await waitFor(async () => {
-      const group = (await groupInfo(client, STREAMS.market)).find((g) => g.name === GROUPS.positionCloser);
-      return group?.lag === 0 && group.pending === 0;
-    }, { timeoutMs: 60_000, intervalMs: 100, what: 'closer caught up' });
+    await waitFor(() => shardedReadCaughtUp(client, STREAMS.market, `${KEYS.closerShards}:cursor`, MARKET_SHARDS), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: 'closer caught up',
+    });
 
     const signals = await entries(client, STREAMS.signals, SignalSchema);
     const candles = (await entries(client, STREAMS.market, MarketEntrySchema)).flatMap((e) => (e.payload.kind === 'candle' ? [{ id: e.id, payload: e.payload }] : []));

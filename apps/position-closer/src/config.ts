@@ -14,11 +14,13 @@ export const closerEnvSchema = baseEnvSchema(9102)
     ACCOUNT_BALANCE: unsetIfEmpty(positive().optional()),
     /** A position still open this long is closed at the last price (fractions allowed). */
     MAX_HOLD_MINUTES: positive().default(60),
-    /** Stable per replica, so a restarted replica re-reads the signals it had not finished. */
+    /** This replica's name in logs and in its shard lease tokens. */
     CONSUMER_NAME: z.string().min(1).max(200).default(hostname()),
-    /** `market` entries pending this long with a dead replica are taken over (the others wait for them). */
-    CLAIM_IDLE_MS: int(1000, 3_600_000).default(30_000),
-    CLAIM_INTERVAL_MS: int(100, 600_000).default(5000),
+    /**
+     * A replica that stops renewing (killed, frozen, cut off from Redis) loses its `market` shards
+     * after this long and the others take them over; the leases are renewed every fifth of it.
+     */
+    SHARD_LEASE_MS: int(500, 600_000).default(5000),
     /** How often BullMQ workers look for jobs a dead replica left active. */
     STALLED_INTERVAL_MS: int(100, 600_000).default(30_000),
     /** Fees and slippage priced into each `closed` event's net fields (TAKER_FEE_BPS, MAKER_FEE_BPS, SLIPPAGE_TICKS). */
@@ -34,7 +36,7 @@ export interface CloserConfig extends BaseConfig {
   sizing: PositionSizing;
   maxHoldMs: number;
   costs: CostModel;
-  consumer: { name: string; claimIdleMs: number; claimIntervalMs: number };
+  consumer: { name: string; shardLeaseMs: number };
   queue: { stalledIntervalMs: number };
 }
 
@@ -49,7 +51,7 @@ export function loadConfig(env: Env): CloserConfig {
     ...baseConfigFromEnv(e),
     sizing,
     maxHoldMs: Math.round(e.MAX_HOLD_MINUTES * 60_000),
-    consumer: { name: e.CONSUMER_NAME, claimIdleMs: e.CLAIM_IDLE_MS, claimIntervalMs: e.CLAIM_INTERVAL_MS },
+    consumer: { name: e.CONSUMER_NAME, shardLeaseMs: e.SHARD_LEASE_MS },
     queue: { stalledIntervalMs: e.STALLED_INTERVAL_MS },
     costs: costModelFromEnv(e),
   };

@@ -1,7 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue, type Job } from 'bullmq';
 import Redis from 'ioredis';
-import { decodeEntry, KEYS, MarketEntrySchema, QUEUES, STREAMS, type NewSignal, type SignalEntry } from '@app/contracts';
+import { decodeEntry, KEYS, MARKET_SHARDS, MarketEntrySchema, QUEUES, STREAMS, type NewSignal, type SignalEntry } from '@app/contracts';
+import { lastStreamId, shardedReadCaughtUp, shardOf } from '@app/redis-streams';
 import { startRedis, waitFor, type TestRedis } from '@app/testing';
 import { metricsRegistry } from '@app/observability';
 import { MarketConsumer } from '../src/market/market.consumer';
@@ -39,10 +40,18 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
   };
   const eventsOfType = async (type: 'opened' | 'closed') => (await client.events()).filter((e) => e.type === type);
   const signalEntry = (signal_id: string, signal: NewSignal): SignalEntry => ({ kind: 'signal', signal_id, signal });
-  /** Every `market` entry delivered to the group and acknowledged. */
-  const caughtUp = async () => {
-    const g = await group();
-    return g !== undefined && Number(g.lag) === 0 && Number(g.pending) === 0;
+  /** Every `market` entry handled: each shard's cursor is at the stream's newest entry. */
+  const caughtUp = () => shardedReadCaughtUp(client.redis, STREAMS.market, `${KEYS.closerShards}:cursor`, MARKET_SHARDS);
+  const lastMarketId = () => lastStreamId(client.redis, STREAMS.market);
+  const btcShard = shardOf('BTCUSDT', MARKET_SHARDS);
+  /**
+   * Another replica's hold on BTCUSDT's shard (until `ttlMs`), its cursor at `after` (the last
+   * BTCUSDT entry it handled): the closers started here wait for the lease.
+   */
+  const otherReplicaHoldsBtc = async (after: string, ttlMs: number) => {
+    await client.redis.set(`${KEYS.closerShards}:lease:${btcShard}`, 'other', 'PX', ttlMs);
+    await client.redis.hset(`${KEYS.closerShards}:cursor`, String(btcShard), after);
+    return { key: `${KEYS.closerShards}:lease:${btcShard}`, token: 'other' };
   };
 
   it('opens a BUY from a signal and closes it at take_profit when a later candle reaches the target', async () => {
@@ -161,9 +170,7 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
     // The producer retrying its write: two entries, one open position.
     await client.signal(payload);
     await client.signal(payload);
-    await waitFor(async () => (await groupEntriesRead()) === 2 && (await client.redis.xpending(STREAMS.market, 'position-closer'))[0] === 0, {
-      what: 'both entries handled',
-    });
+    await waitFor(async () => (await client.redis.xlen(STREAMS.market)) === 2 && (await caughtUp()), { what: 'both entries handled' });
 
     const opened = await eventsOfType('opened');
     expect(opened.map((e) => e.position_id)).toEqual(['1746532860000-0']);
@@ -235,20 +242,25 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
     const buy = await client.signal(makeSignal({ minute: 0 }));
     await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'BUY opened' });
     await a.close();
+    const buyEntry = await lastMarketId();
     const sell = await client.signal(makeSignal({ direction: 'SELL', entry_price: 101, stop_loss: 105, take_profit: 97, minute: 1 }));
-    // Another replica takes the SELL signal and is still working on it.
-    const [[, [[id, fields]]]] = (await client.redis.xreadgroup('GROUP', 'position-closer', 'other', 'COUNT', 1, 'STREAMS', STREAMS.market, '>')) as [string, [string, string[]][]][];
-    const entry = decodeEntry(MarketEntrySchema, id, fields);
-    expect(entry).toMatchObject({ kind: 'signal', signal_id: sell });
+    const sellEntry = await lastMarketId();
+    // Another replica holds BTCUSDT's shard and is still working on the SELL signal.
+    const fence = await otherReplicaHoldsBtc(buyEntry, 60_000);
     const candleId = await client.candle(makeCandle(2, 104.5, 100, 104)); // would hit the BUY's target
     const b = await start();
-    await waitFor(async () => (await group())?.['last-delivered-id'] === candleId, { what: 'candle read' });
+    const reader = () => b.get(MarketConsumer).describe() as { shards: number[]; position: string | null };
+    await waitFor(() => reader().position === candleId && reader().shards.length === MARKET_SHARDS - 1, { what: 'candle read' });
     expect(await client.redis.sismember(KEYS.openPositions, buy)).toBe(1); // held back, not judged
-    expect(Number((await group())?.pending)).toBe(2);
+    expect(reader().shards).not.toContain(btcShard);
 
-    // The other replica finishes the SELL now.
-    await b.get(MarketConsumer).handle({ id, payload: entry });
-    await client.redis.xack(STREAMS.market, 'position-closer', id);
+    // The other replica finishes the SELL now, records it and leaves.
+    const [[, fields]] = (await client.redis.xrange(STREAMS.market, sellEntry, sellEntry)) as [string, string[]][];
+    const entry = decodeEntry(MarketEntrySchema, sellEntry, fields);
+    expect(entry).toMatchObject({ kind: 'signal', signal_id: sell });
+    await b.get(MarketConsumer).handle({ id: sellEntry, payload: entry }, fence);
+    await client.redis.hset(`${KEYS.closerShards}:cursor`, String(btcShard), sellEntry);
+    await client.redis.del(fence.key);
 
     // The reversal came first: the BUY closes by the signal; the candle then judges the SELL (no touch).
     await waitFor(caughtUp, { what: 'candle judged' });
@@ -256,23 +268,28 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
     expect(await client.redis.sismember(KEYS.openPositions, sell)).toBe(1);
   });
 
-  it('an entry held by a dead replica holds the later ones back until CLAIM_IDLE_MS, then is handled first', async () => {
-    const a = await start({ CLAIM_IDLE_MS: '1000' });
+  it('the entries of a symbol whose replica died wait for its lease, then the one in flight is handled first; other symbols do not wait', async () => {
+    const a = await start();
     const buy = await client.signal(makeSignal({ minute: 0 }));
     await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'BUY opened' });
     await a.close();
-    const eth = await client.signal(makeSignal({ symbol: 'ETHUSDT', minute: 1 }));
-    // Taken by a replica that dies before handling it.
-    await client.redis.xreadgroup('GROUP', 'position-closer', 'dead', 'COUNT', 1, 'STREAMS', STREAMS.market, '>');
-    await client.candle(makeCandle(2, 104.5, 100, 104));
-    await start({ CLAIM_IDLE_MS: '1000' });
-    await waitFor(async () => (await client.closedEvents()).length === 1, { what: 'judged after the claim' });
-    expect((await client.closedEvents())[0]).toMatchObject({ position_id: buy, reason: 'take_profit' });
-    // The dead replica's signal was claimed and handled before the later candle.
+    // A replica held BTCUSDT's shard and died handling the SELL: its lease runs out in 3 s.
+    await otherReplicaHoldsBtc(await lastMarketId(), 3000);
+    const sell = await client.signal(makeSignal({ direction: 'SELL', entry_price: 101, stop_loss: 105, take_profit: 97, minute: 1 }));
+    await client.candle(makeCandle(2, 104.5, 100, 104)); // would hit the BUY's target
+    const eth = await client.signal(makeSignal({ symbol: 'ETHUSDT', minute: 2 }));
+    await start();
+    await waitFor(async () => (await eventsOfType('opened')).length === 2, { what: 'ETH opened' });
+    expect(await client.redis.sismember(KEYS.openPositions, buy)).toBe(1); // BTCUSDT still waits
+    await waitFor(async () => (await client.closedEvents()).length === 1, { what: 'judged after the lease', timeoutMs: 15_000 });
+    expect((await client.closedEvents())[0]).toMatchObject({ position_id: buy, reason: 'opposite_signal' });
+    // The dead replica's signal was handled before the later candle, which then spared the SELL.
+    await waitFor(caughtUp, { what: 'caught up' });
     expect((await client.events()).map((e) => [e.type, e.position_id])).toEqual([
       ['opened', buy],
       ['opened', eth],
       ['closed', buy],
+      ['opened', sell],
     ]);
   });
 
@@ -342,21 +359,7 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
     expect(metrics).toMatch(/positions_closed_total\{reason="stop_loss"[^}]*\} \d+/);
     expect(metrics).toMatch(/position_realised_r_bucket\{[^}]*reason="stop_loss"[^}]*\} [1-9]/);
   });
-
-  async function groupEntriesRead(): Promise<number> {
-    return Number((await group())?.['entries-read'] ?? 0);
-  }
-  async function group(): Promise<Record<string, string | number> | undefined> {
-    const groups = (await client.redis.xinfo('GROUPS', STREAMS.market)) as (string | number)[][];
-    return groups.map((row) => Object.fromEntries(chunk(row))).find((r) => r.name === 'position-closer');
-  }
 });
-
-function chunk(row: (string | number)[]): [string, string | number][] {
-  const out: [string, string | number][] = [];
-  for (let i = 0; i + 1 < row.length; i += 2) out.push([String(row[i]), row[i + 1]]);
-  return out;
-}
 
 async function counterValue(name: string, labels: Record<string, string>): Promise<number> {
   const metric = metricsRegistry.getSingleMetric(name);

@@ -59,7 +59,8 @@ describe('signal-generator service (real process, real Redis)', () => {
 
     const groups = (await redis.xinfo('GROUPS', STREAMS.signals)) as unknown[][];
     expect(groups.map((g) => g[1]).sort()).toEqual(['notifier']);
-    expect(((await redis.xinfo('GROUPS', STREAMS.market)) as unknown[][]).map((g) => g[1])).toEqual(['position-closer']);
+    // The closers read `market` by symbol shard, through no consumer group.
+    expect(((await redis.xinfo('GROUPS', STREAMS.market)) as unknown[][]).map((g) => g[1])).toEqual([]);
 
     const market = (await entries(redis, STREAMS.market)).map(([id, f]) => decodeEntry(MarketEntrySchema, id, f));
     const candles = market.flatMap((e) => (e.kind === 'candle' ? [e] : []));

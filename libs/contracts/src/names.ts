@@ -9,7 +9,8 @@ export const STREAMS = {
   signals: 'signals',
   /**
    * The market as one ordered sequence, capped: every closed candle, each followed by the signals
-   * made on it (signal-generator → position-closer). See MarketEntrySchema.
+   * made on it (signal-generator → position-closer, gateway). See MarketEntrySchema. The closers
+   * read it by symbol shard (MARKET_SHARDS), not through a consumer group.
    */
   market: 'market',
   /** Position lifecycle events: opened / closed (position-closer → notifier, gateway). */
@@ -24,13 +25,25 @@ export const STREAMS = {
 
 export const GROUPS = {
   notifier: 'notifier',
+  /**
+   * The position-closer's name as a reader of `market` (metrics, dead letters). Before the
+   * sharded read it was a consumer group on `market`; a leftover one can be destroyed.
+   */
   positionCloser: 'position-closer',
 } as const;
+
+/**
+ * Shards of `market` between position-closer replicas: a symbol's entries belong to shard
+ * `shardOf(symbol, MARKET_SHARDS)` and are handled, in order, by the one replica holding it.
+ * Also the most replicas that share the work. Changing it moves symbols to other shards, whose
+ * cursors then mean nothing: stop every closer and delete `positions:shards:cursor` first (the
+ * closers then re-read `market`, which is safe: a handled entry changes nothing again).
+ */
+export const MARKET_SHARDS = 16;
 
 /** Consumer groups that must exist on each stream before its first entry is written. */
 export const STREAM_GROUPS: Record<string, readonly string[]> = {
   [STREAMS.signals]: [GROUPS.notifier],
-  [STREAMS.market]: [GROUPS.positionCloser],
   [STREAMS.positions]: [GROUPS.notifier],
   [STREAMS.control]: [GROUPS.notifier],
 };
@@ -54,6 +67,12 @@ export const KEYS = {
   signalCursorBySymbol: 'positions:signal-cursor',
   /** Hash: symbol → JSON {price, time} of the newest candle close: max-hold and manual closes exit there. */
   lastPrice: 'positions:last-price',
+  /**
+   * Prefix of the closers' `market` shards (ShardedStreamReader): `:members` (zset of live
+   * replicas), `:lease:<shard>` (the holder's token), `:cursor` (hash: shard → id of the last
+   * `market` entry of that shard handled).
+   */
+  closerShards: 'positions:shards',
   /**
    * Prefix of the notifier's delivery state: per-chat outboxes, sent/failed records, send windows,
    * chat locks, the 429 pause (layout in apps/notifier/README.md).

@@ -125,20 +125,4 @@ describe('ConsumerGroupReader', () => {
     await waitFor(async () => (await groupInfo(redis, stream))[0].pending === 0, { what: 'malformed acked' });
     expect(ok).toEqual([5]);
   });
-
-  it('ordered: two consumers take turns, every entry handled in stream order; a failing one holds the rest back', async () => {
-    const order: number[] = [];
-    let failures = 0;
-    const handle = async (n: number) => {
-      if (n === 7 && failures++ < 2) throw new Error('blip');
-      await new Promise((r) => setImmediate(r));
-      order.push(n);
-    };
-    consumer('a', handle, { ordered: true, count: 3 });
-    consumer('b', handle, { ordered: true, count: 3 });
-    for (let n = 0; n < 60; n++) await add(n);
-    await waitFor(() => order.length === 60, { what: '60 handled' });
-    expect(order).toEqual(Array.from({ length: 60 }, (_, i) => i));
-    expect(failures).toBe(3);
-  });
 });

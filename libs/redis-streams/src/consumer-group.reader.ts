@@ -39,24 +39,14 @@ export interface ConsumerGroupReaderOptions<T> {
    * only a wedged loop (or a handler that never returns) gets this far. Default 600000 (10 min).
    */
   stalledAfterMs?: number;
-  /**
-   * Handle the stream strictly in order across every consumer of the group, for streams whose
-   * meaning depends on it (`market`): an entry waits until every earlier one is acknowledged,
-   * claiming an earlier one whose consumer has been idle `claimIdleMs` (dead) and handling it
-   * first; a handler failure stops this consumer until the entry succeeds or, after
-   * `maxDeliveries`, is dead-lettered. Replicas then take turns rather than share the load.
-   * Default false: entries are handled as they come and a failed one is retried later.
-   */
-  ordered?: boolean;
 }
-
-/** Thrown in `ordered` mode when a handler fails: later entries must wait for this one. */
-class OrderedEntryFailed extends Error {}
 
 /**
  * XREADGROUP loop with at-least-once hand-off: own pending entries first, then new ones; XACK only
  * after `handle` resolves; XAUTOCLAIM takes over entries left idle by dead consumers; poison
  * entries are dead-lettered after `maxDeliveries`; malformed entries are counted, acked, skipped.
+ * Entries are handled as they come, in no order across consumers: a stream whose meaning
+ * depends on its order per key is read with ShardedStreamReader.
  */
 export class ConsumerGroupReader<T> implements Liveness, Running {
   private closing = false;
@@ -70,8 +60,6 @@ export class ConsumerGroupReader<T> implements Liveness, Running {
   /** Non-null while re-reading our own pending list (at start and after an error). */
   private pendingCursor: string | null = '0';
   private nextClaimAt = 0;
-  /** Ordered mode: wait before retrying a failed entry. */
-  private retryBackoff = 100;
   private readonly log;
   private readonly o: Required<Omit<ConsumerGroupReaderOptions<T>, 'schema' | 'connection' | 'handle'>> &
     Pick<ConsumerGroupReaderOptions<T>, 'schema' | 'connection' | 'handle'>;
@@ -85,7 +73,6 @@ export class ConsumerGroupReader<T> implements Liveness, Running {
       maxDeliveries: 5,
       groupStartId: '$',
       stalledAfterMs: 600_000,
-      ordered: false,
       ...opts,
     };
     this.log = getLogger(`consumer:${opts.group}/${opts.consumer}`);
@@ -128,12 +115,6 @@ export class ConsumerGroupReader<T> implements Liveness, Running {
         if (this.closing) break;
         this.lastBeatAt = Date.now();
         this.pendingCursor = '0';
-        if (err instanceof OrderedEntryFailed) {
-          // Logged and counted by process(); retried from our pending list, in order.
-          await this.delay.wait(this.retryBackoff);
-          this.retryBackoff = nextBackoff(this.retryBackoff);
-          continue;
-        }
         this.healthy = false;
         const msg = errMessage(err);
         if (msg.includes('NOGROUP')) this.groupReady = false;
@@ -152,10 +133,7 @@ export class ConsumerGroupReader<T> implements Liveness, Running {
       this.groupReady = true;
     }
     if (this.pendingCursor !== null) {
-      // Ordered: one at a time, so re-reading counts a delivery only for the entry handled next,
-      // not for the innocent ones behind a failing entry (they would be dead-lettered with it).
-      const n = this.o.ordered ? 1 : count;
-      const reply = (await c.xreadgroup('GROUP', group, consumer, 'COUNT', n, 'STREAMS', stream, this.pendingCursor)) as RawStreamReply;
+      const reply = (await c.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', stream, this.pendingCursor)) as RawStreamReply;
       const entries = reply?.[0]?.[1] ?? [];
       if (!entries.length) {
         this.pendingCursor = null;
@@ -163,9 +141,7 @@ export class ConsumerGroupReader<T> implements Liveness, Running {
       }
       for (const [id, fields] of entries) {
         this.pendingCursor = id;
-        // Own pending list re-read after a failure: a poison entry must not hold the stream forever.
-        if (this.o.ordered && (await this.deliveries(id)) > this.o.maxDeliveries) await this.deadLetter(id, fields);
-        else await this.process(id, fields);
+        await this.process(id, fields);
       }
       return;
     }
@@ -227,48 +203,14 @@ export class ConsumerGroupReader<T> implements Liveness, Running {
       await c.xack(stream, group, id);
       return;
     }
-    if (this.o.ordered && !(await this.waitTurn(id))) return;
     try {
       await this.o.handle({ id, payload });
     } catch (err) {
       handlerErrors.inc({ stream, reader: group });
       this.log.error({ id, err: errMessage(err) }, 'handler failed; entry stays pending for a retry');
-      if (this.o.ordered) throw new OrderedEntryFailed(id);
       return;
     }
     await c.xack(stream, group, id);
     entriesHandled.inc({ stream, reader: group });
-    this.retryBackoff = 100;
-  }
-
-  /**
-   * Ordered mode: true once no entry before `id` is pending in the group and `id` is still ours;
-   * false when another consumer claimed it while we waited (it handles it). Entries are
-   * delivered in id order, so an earlier pending entry is one another consumer is handling
-   * now: wait for its XACK, or claim it when that consumer has been idle for `claimIdleMs`.
-   */
-  private async waitTurn(id: string): Promise<boolean> {
-    const { connection: c, stream, group, consumer, claimIdleMs } = this.o;
-    let backoff = 5;
-    while (!this.closing) {
-      const [first] = (await c.xpending(stream, group, '-', id, 1)) as [string, string, number, number][];
-      if (!first) return false; // acknowledged by the consumer that claimed it
-      const [firstId, owner, idleMs] = first;
-      if (firstId === id) return owner === consumer;
-      // Ours: it failed and must go first; the loop re-reads our pending list in order.
-      if (owner === consumer) throw new OrderedEntryFailed(firstId);
-      if (idleMs >= claimIdleMs) {
-        const claimed = (await c.xclaim(stream, group, consumer, claimIdleMs, firstId)) as [string, string[] | null][];
-        for (const [cid, fields] of claimed) {
-          this.log.info({ id: cid, from: owner }, 'claimed an earlier entry from an idle consumer');
-          if ((await this.deliveries(cid)) > this.o.maxDeliveries && fields) await this.deadLetter(cid, fields);
-          else await this.process(cid, fields);
-        }
-        continue;
-      }
-      await this.delay.wait(backoff);
-      backoff = Math.min(backoff * 2, 100);
-    }
-    throw new Error('closing');
   }
 }

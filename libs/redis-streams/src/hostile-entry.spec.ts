@@ -3,6 +3,8 @@ import { MarketEntrySchema, SignalSchema, type NewSignal } from '@app/contracts'
 import { waitFor } from '@app/testing';
 import { ConsumerGroupReader } from './consumer-group.reader';
 import { groupInfo } from './group-lag';
+import { shardedReadCaughtUp } from './shard-metrics';
+import { ShardedStreamReader } from './sharded-stream.reader';
 import { malformedEntries } from './stream-metrics';
 
 const url = () => `${process.env.TEST_REDIS_URL}/3`;
@@ -34,13 +36,13 @@ async function malformedCount(stream: string, reader: string): Promise<number> {
 
 /**
  * A schema-shaped entry whose free-form metadata is nested 20,000 deep, as the notifier (signals,
- * unordered) and the position-closer (market, ordered) groups read it: counted as malformed and
- * acknowledged alone, never handed to the handler (whose JSON.stringify would overflow the stack),
- * and the valid entry after it is handled.
+ * a consumer group) and the position-closer (market, sharded by symbol) read it: counted as
+ * malformed and skipped alone, never handed to the handler (whose JSON.stringify would overflow
+ * the stack), and the valid entry after it is handled.
  */
-describe('consumer groups and a hostile metadata entry', () => {
+describe('stream readers and a hostile metadata entry', () => {
   let redis: Redis;
-  const readers: ConsumerGroupReader<unknown>[] = [];
+  const readers: { close(): Promise<void> }[] = [];
   let seq = 0;
 
   beforeAll(() => {
@@ -52,31 +54,23 @@ describe('consumer groups and a hostile metadata entry', () => {
   afterAll(() => redis.disconnect());
 
   it.each([
-    ['notifier: signals, unordered', false],
-    ['position-closer: market, ordered', true],
-  ])('%s', async (_name, ordered) => {
+    ['notifier: signals, consumer group', false],
+    ['position-closer: market, sharded', true],
+  ])('%s', async (_name, sharded) => {
     const stream = `hostile-${process.pid}-${++seq}`;
     const group = `g-${seq}`;
     const handled: string[] = [];
-    const reader = new ConsumerGroupReader<unknown>({
-      stream,
-      group,
-      consumer: 'c1',
-      schema: ordered ? MarketEntrySchema : SignalSchema,
-      connection: new Redis(url()),
-      blockMs: 100,
-      claimIdleMs: 300,
-      claimIntervalMs: 100,
-      groupStartId: '0',
-      ordered,
-      // What the real handlers do first: serialise the payload (BullMQ job data, a position record).
-      handle: async ({ id, payload }) => {
-        JSON.stringify(payload);
-        handled.push(id);
-      },
-    });
+    // What the real handlers do first: serialise the payload (BullMQ job data, a position record).
+    const handle = async ({ id, payload }: { id: string; payload: unknown }) => {
+      JSON.stringify(payload);
+      handled.push(id);
+    };
+    const common = { stream, schema: sharded ? MarketEntrySchema : SignalSchema, connection: new Redis(url()), handle };
+    const reader = sharded
+      ? new ShardedStreamReader<unknown>({ ...common, name: group, keyOf: () => 'ETHUSDT', shards: 4, keyPrefix: `hostile:${seq}`, consumer: 'c1', commands: redis, leaseMs: 1000 })
+      : new ConsumerGroupReader<unknown>({ ...common, group, consumer: 'c1', blockMs: 100, claimIdleMs: 300, claimIntervalMs: 100, groupStartId: '0' });
     readers.push(reader);
-    const wrap = (json: string) => (ordered ? `{"kind":"signal","signal_id":"1-0","signal":${json}}` : json);
+    const wrap = (json: string) => (sharded ? `{"kind":"signal","signal_id":"1-0","signal":${json}}` : json);
     const badId = (await redis.xadd(stream, '*', 'data', wrap(deepSignalJson(20_000)))) as string;
     const goodId = (await redis.xadd(stream, '*', 'data', wrap(JSON.stringify(signal())))) as string;
     reader.start();
@@ -85,7 +79,8 @@ describe('consumer groups and a hostile metadata entry', () => {
     expect(handled).toEqual([goodId]);
     expect(handled).not.toContain(badId);
     expect(await malformedCount(stream, group)).toBe(1);
-    await waitFor(async () => (await groupInfo(redis, stream))[0]?.pending === 0, { what: 'nothing left pending' });
+    const caughtUp = sharded ? () => shardedReadCaughtUp(redis, stream, `hostile:${seq}:cursor`, 4) : async () => (await groupInfo(redis, stream))[0]?.pending === 0;
+    await waitFor(caughtUp, { what: 'nothing left pending' });
     expect(await redis.xlen(`${stream}:dead`)).toBe(0);
   });
 });

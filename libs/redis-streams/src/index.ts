@@ -14,3 +14,8 @@ export * from './market.publisher';
 export * from './control.store';
 export * from './loop-host';
 export * from './redis-lease';
+export * from './fence';
+export * from './shard-of';
+export * from './shard-leases';
+export * from './shard-metrics';
+export * from './sharded-stream.reader';

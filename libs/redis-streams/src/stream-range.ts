@@ -81,6 +81,12 @@ export async function lastStreamId(redis: Redis, stream: string): Promise<string
   return last[0]?.[0] ?? '0-0';
 }
 
+/** The id of the stream's oldest entry (what trimming left), `0-0` when it is empty or absent. */
+export async function firstStreamId(redis: Redis, stream: string): Promise<string> {
+  const first = (await redis.xrange(stream, '-', '+', 'COUNT', 1)) as RawEntry[];
+  return first[0]?.[0] ?? '0-0';
+}
+
 function decodeOrSkip<T>([id, fields]: RawEntry, opts: Pick<RangeOptions<T>, 'stream' | 'schema' | 'reader'>): DecodedEntry<T> | undefined {
   try {
     return { id, payload: decodeEntry(opts.schema, id, fields) };

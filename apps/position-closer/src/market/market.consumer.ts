@@ -1,17 +1,18 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { GROUPS, MarketEntrySchema, STREAMS, type MarketEntry } from '@app/contracts';
-import { ConsumerGroupReader, type DecodedEntry, LoopHost, RedisConnections, registerGroupLagMetrics } from '@app/redis-streams';
+import { GROUPS, KEYS, MARKET_SHARDS, MarketEntrySchema, STREAMS, type MarketEntry } from '@app/contracts';
+import { type DecodedEntry, type Fence, LoopHost, RedisConnections, ShardedStreamReader } from '@app/redis-streams';
 import type { CloserConfig } from '../config';
 import { CLOSER_CONFIG } from '../tokens';
 import { CandleHandler } from './candle.handler';
 import { SignalHandler } from './signal.handler';
 
 /**
- * The `position-closer` consumer group on `market`, the generator's one ordered sequence of
- * candles and the signals made on them. Read in order across replicas (`ordered`): a candle is
- * judged only after every signal written before it has opened or reversed its position, and a
- * signal only after every earlier candle has had its chance to close one, which is the order a
- * single pass over the market gives.
+ * The closer's read of `market`, the generator's one ordered sequence of candles and the signals
+ * made on them, sharded by symbol across replicas (ShardedStreamReader): each symbol's entries
+ * are handled in stream order by the one replica holding its shard, so a candle is judged only
+ * after every signal written before it has opened or reversed its position, and a signal only
+ * after every earlier candle had its chance to close one: the order a single pass gives. Other
+ * symbols go on in parallel on other replicas.
  */
 @Injectable()
 export class MarketConsumer extends LoopHost implements OnApplicationBootstrap {
@@ -25,33 +26,29 @@ export class MarketConsumer extends LoopHost implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    registerGroupLagMetrics(this.connections.command, STREAMS.market, GROUPS.positionCloser);
-    const reader = new ConsumerGroupReader<MarketEntry>({
+    const reader = new ShardedStreamReader<MarketEntry>({
       stream: STREAMS.market,
-      group: GROUPS.positionCloser,
-      consumer: this.config.consumer.name,
+      name: GROUPS.positionCloser,
       schema: MarketEntrySchema,
+      keyOf: (e) => (e.kind === 'candle' ? e.symbol : e.signal.symbol),
+      shards: MARKET_SHARDS,
+      keyPrefix: KEYS.closerShards,
+      consumer: this.config.consumer.name,
       connection: this.connections.create('position-closer:market'),
-      claimIdleMs: this.config.consumer.claimIdleMs,
-      claimIntervalMs: this.config.consumer.claimIntervalMs,
-      ordered: true,
-      // Short blocks: the reader reports live within a second of starting.
-      blockMs: 1000,
-      // A group created by the closer itself starts at the beginning: producers normally create
-      // it first (STREAM_GROUPS), and signals written before the closer ever ran still count.
-      groupStartId: '0',
-      handle: (entry) => this.handle(entry),
+      commands: this.connections.command,
+      leaseMs: this.config.consumer.shardLeaseMs,
+      handle: (entry, fence) => this.handle(entry, fence),
     });
     reader.start();
     this.hosted = reader;
   }
 
-  handle({ payload }: DecodedEntry<MarketEntry>): Promise<void> {
+  handle({ payload }: DecodedEntry<MarketEntry>, fence?: Fence): Promise<void> {
     switch (payload.kind) {
       case 'candle':
-        return this.candles.handle(payload);
+        return this.candles.handle(payload, fence);
       case 'signal':
-        return this.signals.handle(payload.signal_id, payload.signal);
+        return this.signals.handle(payload.signal_id, payload.signal, fence);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NewSignal } from '@app/contracts';
 import { getLogger } from '@app/observability';
+import type { Fence } from '@app/redis-streams';
 import type { CloserConfig } from '../config';
 import { openPosition } from '../positions/position';
 import { PositionCloser } from '../positions/position-closer.service';
@@ -15,7 +16,8 @@ const MAX_ROUNDS = 5;
 /**
  * A signal: opens a position keyed by the signal's id; an opposite signal first closes the
  * symbol's open position at the new entry. The atomic open makes a redelivered signal open
- * nothing twice. A throw leaves the entry pending and it is retried, before any later entry.
+ * nothing twice. A throw leaves the entry unhandled and it is retried, before any later entry of
+ * its symbol. Every write is under the shard's `fence`.
  */
 @Injectable()
 export class SignalHandler {
@@ -28,27 +30,27 @@ export class SignalHandler {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async handle(id: string, signal: NewSignal): Promise<void> {
+  async handle(id: string, signal: NewSignal, fence?: Fence): Promise<void> {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const current = await this.store.openFor(signal.symbol);
       const decision = decideOnSignal(id, signal.direction, current);
       switch (decision.action) {
         case 'duplicate':
-          await this.closer.open(current!); // re-schedules a missing max-hold job
+          await this.closer.open(current!, fence); // re-schedules a missing max-hold job
           return;
         case 'ignore':
           signalsIgnored.inc({ reason: decision.reason });
           this.log.info({ signal_id: id, symbol: signal.symbol, open_position: current?.position_id, reason: decision.reason }, 'signal opens no position');
           return;
         case 'reverse':
-          await this.closer.close(current!, 'opposite_signal', signal.entry_price);
+          await this.closer.close(current!, 'opposite_signal', signal.entry_price, fence);
           break;
         case 'open':
           break;
       }
       const lastSeen = await this.store.lastPrice(signal.symbol);
       const position = openPosition(id, signal, this.config.sizing, this.clock.now(), lastSeen?.time);
-      const outcome = await this.closer.open(position);
+      const outcome = await this.closer.open(position, fence);
       switch (outcome) {
         case 'opened':
         case 'exists': // opened before: a redelivery racing its first delivery

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { EARLY_EXIT_REASONS, type CloseReason, type PositionClosedEvent } from '@app/contracts';
 import { getLogger } from '@app/observability';
+import type { Fence } from '@app/redis-streams';
 import type { CloserConfig } from '../config';
 import { CLOCK, CLOSER_CONFIG, type Clock } from '../tokens';
 import { MAX_HOLD_TIMER, type MaxHoldTimer } from './max-hold-timer';
@@ -25,9 +26,9 @@ export class PositionCloser implements OnModuleInit {
     await this.store.ensureGroups();
   }
 
-  /** Stores and announces a new position and schedules its max-hold close. */
-  async open(position: OpenPosition): Promise<OpenOutcome> {
-    const outcome = await this.store.open(position);
+  /** Stores and announces a new position and schedules its max-hold close (`fence`: see PositionStore). */
+  async open(position: OpenPosition, fence?: Fence): Promise<OpenOutcome> {
+    const outcome = await this.store.open(position, fence);
     if (outcome === 'opened') {
       positionsOpened.inc();
       this.log.info(
@@ -47,10 +48,10 @@ export class PositionCloser implements OnModuleInit {
    * Closes at `exitPrice` unless someone closed it first (another replica, an earlier candle);
    * returns the `closed` event when this call closed it, else null.
    */
-  async close(position: OpenPosition, reason: CloseReason, exitPrice: number): Promise<PositionClosedEvent | null> {
+  async close(position: OpenPosition, reason: CloseReason, exitPrice: number, fence?: Fence): Promise<PositionClosedEvent | null> {
     const closed = closePosition(position, reason, exitPrice, this.clock.now(), this.config.costs);
     const request = EARLY_EXIT_REASONS.includes(reason) ? closeRequestFor(closed) : null;
-    if (!(await this.store.close(closed, request))) return null;
+    if (!(await this.store.close(closed, request, fence))) return null;
     positionsClosed.inc({ reason });
     realisedR.observe({ reason }, closed.r_multiple);
     realisedNetR.observe({ reason }, closed.net_r_multiple ?? closed.r_multiple);

@@ -15,7 +15,7 @@ import {
   type PositionClosedEvent,
   type PositionEvent,
 } from '@app/contracts';
-import { defineScripts, ensureGroup, luaScript } from '@app/redis-streams';
+import { defineScripts, ensureGroup, luaScript, type Fence } from '@app/redis-streams';
 import type { OpenPosition } from './position';
 import { CLOSE_POSITION_LUA, OPEN_POSITION_LUA, RECORD_PRICE_LUA } from './position.scripts';
 
@@ -40,9 +40,9 @@ export class PositionStore {
 
   constructor(private readonly redis: Redis) {
     this.scripts = defineScripts(redis, {
-      positionOpen: luaScript<OpenOutcome>(OPEN_POSITION_LUA, 5),
-      positionClose: luaScript<number>(CLOSE_POSITION_LUA, 5),
-      positionRecordPrice: luaScript<number>(RECORD_PRICE_LUA, 1),
+      positionOpen: luaScript<OpenOutcome>(OPEN_POSITION_LUA, 6),
+      positionClose: luaScript<number>(CLOSE_POSITION_LUA, 6),
+      positionRecordPrice: luaScript<number>(RECORD_PRICE_LUA, 2),
     });
   }
 
@@ -77,8 +77,11 @@ export class PositionStore {
     return this.redis.scard(KEYS.openPositions);
   }
 
-  /** Stores the position and publishes its `opened` event, unless the id or symbol is taken. */
-  async open(position: OpenPosition): Promise<OpenOutcome> {
+  /**
+   * Stores the position and publishes its `opened` event, unless the id or symbol is taken.
+   * With a `fence` (the symbol's market shard lease), refused (FENCED) once the lease is lost.
+   */
+  async open(position: OpenPosition, fence?: Fence): Promise<OpenOutcome> {
     const json = JSON.stringify(validated(PositionOpenedEventSchema, position));
     return this.scripts.positionOpen(
       KEYS.positions,
@@ -86,10 +89,12 @@ export class PositionStore {
       KEYS.openBySymbol,
       KEYS.signalCursorBySymbol,
       STREAMS.positions,
+      ...fenceKey(fence),
       position.position_id,
       position.symbol,
       json,
       STREAM_MAXLEN[STREAMS.positions],
+      ...fenceToken(fence),
     );
   }
 
@@ -98,7 +103,7 @@ export class PositionStore {
    * step. True when this call did it; false when the position was not open (already closed by
    * someone else, or unknown).
    */
-  async close(closed: PositionClosedEvent, request: CloseRequest | null): Promise<boolean> {
+  async close(closed: PositionClosedEvent, request: CloseRequest | null, fence?: Fence): Promise<boolean> {
     const event = JSON.stringify(validated(PositionClosedEventSchema, closed));
     const req = request ? JSON.stringify(validated(CloseRequestSchema, request)) : '';
     const done = await this.scripts.positionClose(
@@ -107,19 +112,21 @@ export class PositionStore {
       KEYS.openBySymbol,
       STREAMS.positions,
       STREAMS.closeRequests,
+      ...fenceKey(fence),
       closed.position_id,
       closed.symbol,
       event,
       req,
       STREAM_MAXLEN[STREAMS.positions],
       STREAM_MAXLEN[STREAMS.closeRequests],
+      ...fenceToken(fence),
     );
     return done === 1;
   }
 
-  async recordPrice(candle: Candle): Promise<void> {
+  async recordPrice(candle: Candle, fence?: Fence): Promise<void> {
     const last: LastPrice = { price: candle.close, time: candle.close_time };
-    await this.scripts.positionRecordPrice(KEYS.lastPrice, candle.symbol, candle.close_time, JSON.stringify(last));
+    await this.scripts.positionRecordPrice(KEYS.lastPrice, ...fenceKey(fence), candle.symbol, candle.close_time, JSON.stringify(last), ...fenceToken(fence));
   }
 
   async lastPrice(symbol: string): Promise<LastPrice | null> {
@@ -128,6 +135,15 @@ export class PositionStore {
     const v = JSON.parse(raw) as Partial<LastPrice>;
     return typeof v.price === 'number' && typeof v.time === 'number' ? { price: v.price, time: v.time } : null;
   }
+}
+
+/** The fence's lease key; an unfenced call names a key it holds anyway, never read with an empty token. */
+function fenceKey(fence: Fence | undefined): [string] {
+  return [fence?.key ?? KEYS.positions];
+}
+
+function fenceToken(fence: Fence | undefined): [string] {
+  return [fence?.token ?? ''];
 }
 
 function parseState(id: string, raw: string): PositionEvent {
