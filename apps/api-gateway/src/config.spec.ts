@@ -16,8 +16,12 @@ describe('gateway config', () => {
       // /api/performance's net figures: Binance USDT-M VIP 0 taker and maker fees, one tick of slippage
       costs: { takerFeeBps: 5, makerFeeBps: 2, slippageTicks: 1 },
       market: { candlesPerSymbol: 1000, loadEntries: 20_000 },
+      // The closed positions kept, as the position-closer's positions stream keeps them
+      positions: { historyMax: 10_000 },
       dashboardDir: 'dist/dashboard',
     });
+    expect(loadConfig({ POSITIONS_HISTORY_MAX: '25' }).positions).toEqual({ historyMax: 25 });
+    expect(() => loadConfig({ POSITIONS_HISTORY_MAX: '0' })).toThrow(/POSITIONS_HISTORY_MAX/);
   });
 
   it('reads CORS origins and proxies as lists, a hop count or a switch', () => {

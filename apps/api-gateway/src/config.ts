@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseConfigFromEnv, baseEnvSchema, bool, int, parseEnv, splitList, type BaseConfig, type Env } from '@app/config';
+import { POSITIONS_HISTORY_DEFAULT } from '@app/contracts';
 import { registerSecret } from '@app/observability';
 import { costModelFromEnv, costsEnvShape, type CostModel } from '@app/trading';
 
@@ -64,6 +65,11 @@ export const gatewayEnvSchema = baseEnvSchema(8888).extend({
   MARKET_LOAD_ENTRIES: int(1, 200_000).default(20_000),
   /** The built dashboard served at /dashboard (`npm run build` writes it); relative to the working directory. */
   DASHBOARD_DIR: z.string().min(1).default('dist/dashboard'),
+  /**
+   * Closed positions kept for /api/positions/history and /api/performance (the newest, in stream
+   * order); set it as the position-closer's, whose `positions` stream keeps that many.
+   */
+  POSITIONS_HISTORY_MAX: int(1, 1_000_000).default(POSITIONS_HISTORY_DEFAULT),
   /** Fees and slippage behind /api/performance's `net_*` figures; set them as the position-closer's. */
   ...costsEnvShape,
 });
@@ -99,6 +105,8 @@ export interface GatewayConfig extends BaseConfig {
   /** Fees and slippage behind /api/performance's `net_*` figures. */
   costs: CostModel;
   market: { candlesPerSymbol: number; loadEntries: number };
+  /** Closed positions the read model keeps: the newest `historyMax`. */
+  positions: { historyMax: number };
   /** The built dashboard served at /dashboard. */
   dashboardDir: string;
 }
@@ -124,6 +132,7 @@ export function loadConfig(env: Env): GatewayConfig {
     rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS, loopback: e.RATE_LIMIT_LOOPBACK },
     costs: costModelFromEnv(e),
     market: { candlesPerSymbol: e.MARKET_CANDLES_PER_SYMBOL, loadEntries: e.MARKET_LOAD_ENTRIES },
+    positions: { historyMax: e.POSITIONS_HISTORY_MAX },
     dashboardDir: e.DASHBOARD_DIR,
   };
 }

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { KEYS, type Candle, type PositionEvent, type ProducedSignal } from '@app/contracts';
+import { encodeEntry, STREAMS, type Candle, type PositionEvent, type ProducedSignal } from '@app/contracts';
 import { MarketPublisher } from '@app/redis-streams';
 import { makeSignal } from './gateway-harness';
 
@@ -61,7 +61,7 @@ export async function seedMarket(redis: Redis): Promise<void> {
   }
 }
 
-/** Closed and open positions in the position-closer's state hash, as the gateway loads them at start. */
+/** Closed and open positions as the position-closer's events on the `positions` stream, which the gateway rebuilds from. */
 export async function seedPositions(redis: Redis): Promise<void> {
   const rs = [2, -1, 2, 1.4, -1, -1, 2, 0.6, 2, -1, 2, 2];
   const events: PositionEvent[] = rs.map((r, i) => {
@@ -99,5 +99,5 @@ export async function seedPositions(redis: Redis): Promise<void> {
     events[events.length - 1] as Extract<PositionEvent, { type: 'closed' }>;
   const entry = 64_460;
   events.push({ ...base, type: 'opened', position_id: `${T0 + 100}-0`, signal_id: `${T0 + 100}-0`, symbol: 'BTCUSDT', direction: 'BUY', entry_price: entry, stop_loss: entry - 190, take_profit: entry + 380 });
-  for (const e of events) await redis.hset(KEYS.positions, e.position_id, JSON.stringify(e));
+  for (const e of events) await redis.xadd(STREAMS.positions, '*', ...encodeEntry(e));
 }

@@ -1,11 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
 import type { AddressInfo } from 'node:net';
-import type { Candle, NewSignal, Vote } from '@app/contracts';
+import type { Candle, NewSignal } from '@app/contracts';
 import { MarketPublisher } from '@app/redis-streams';
 import { freePort, startRedis, startService, waitFor, type ServiceProcess, type TestRedis } from '@app/testing';
 import { loadConfig } from '../src/config';
 import { startGateway } from '../src/gateway';
+import { bar, sig, T0 } from './position-fixtures';
 
 /**
  * The gateway's positions endpoints against a real position-closer process (`npm run build`
@@ -234,33 +235,3 @@ describe('api-gateway positions endpoints', () => {
 // Response bodies are asserted field by field; any shape goes.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = any;
-
-const T0 = Date.UTC(2025, 4, 6, 12, 0, 0);
-
-function sig(symbol: string, direction: 'BUY' | 'SELL', entry: number, stop: number, target: number, agree: string[], minute = 0): NewSignal {
-  const votes: Vote[] = agree.map((strategy) => ({ strategy, direction, confidence: 70, reason: 'agrees' }));
-  return {
-    timestamp: '2025-05-06T12:01:00.000001',
-    symbol,
-    direction,
-    entry_price: entry,
-    stop_loss: stop,
-    take_profit: target,
-    leverage: 10,
-    signal_strength: 75,
-    timeframe: '1m',
-    strategy_name: 'Consensus',
-    metadata: {
-      consensus_confidence: 70,
-      strategies_agree: agree.length,
-      risk_reward_ratio: 2,
-      votes,
-      candle_time: new Date(T0 + minute * 60_000).toISOString(),
-    },
-  };
-}
-
-function bar(symbol: string, minute: number, high: number, low: number, close: number): Candle {
-  const open_time = T0 + minute * 60_000;
-  return { symbol, timeframe: '1m', open_time, close_time: open_time + 59_999, open: close, high, low, close, volume: 1 };
-}

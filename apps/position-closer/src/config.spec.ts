@@ -19,6 +19,12 @@ describe('position-closer config', () => {
     expect(() => loadConfig({ TAKER_FEE_BPS: '-1' })).toThrow(/TAKER_FEE_BPS/);
   });
 
+  it('keeps 10,000 closed positions on the positions stream by default, POSITIONS_HISTORY_MAX otherwise', () => {
+    expect(loadConfig({}).positionsHistoryMax).toBe(10_000);
+    expect(loadConfig({ POSITIONS_HISTORY_MAX: '50' }).positionsHistoryMax).toBe(50);
+    expect(() => loadConfig({ POSITIONS_HISTORY_MAX: '0' })).toThrow(/POSITIONS_HISTORY_MAX/);
+  });
+
   it('names the bad variable', () => {
     expect(() => loadConfig({ RISK_PCT: '2' })).toThrow(/ACCOUNT_BALANCE is required when RISK_PCT is set/);
     expect(() => loadConfig({ MAX_HOLD_MINUTES: '-5' })).toThrow(/MAX_HOLD_MINUTES/);

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { POSITIONS_HISTORY_DEFAULT } from '@app/contracts';
 import { baseConfigFromEnv, baseEnvSchema, int, parseEnv, positive, unsetIfEmpty, type BaseConfig, type Env } from '@app/config';
 import { costModelFromEnv, costsEnvShape, type CostModel } from '@app/trading';
 import type { PositionSizing } from './positions/position-sizing';
@@ -23,6 +24,11 @@ export const closerEnvSchema = baseEnvSchema(9102)
     SHARD_LEASE_MS: int(500, 600_000).default(5000),
     /** How often BullMQ workers look for jobs a dead replica left active. */
     STALLED_INTERVAL_MS: int(100, 600_000).default(30_000),
+    /**
+     * Closed positions the `positions` stream keeps (besides every open position's `opened`
+     * event): the history a gateway started later rebuilds. Give the gateway the same value.
+     */
+    POSITIONS_HISTORY_MAX: int(1, 1_000_000).default(POSITIONS_HISTORY_DEFAULT),
     /** Fees and slippage priced into each `closed` event's net fields (TAKER_FEE_BPS, MAKER_FEE_BPS, SLIPPAGE_TICKS). */
     ...costsEnvShape,
   })
@@ -38,6 +44,8 @@ export interface CloserConfig extends BaseConfig {
   costs: CostModel;
   consumer: { name: string; shardLeaseMs: number };
   queue: { stalledIntervalMs: number };
+  /** Closed positions whose events the `positions` stream keeps. */
+  positionsHistoryMax: number;
 }
 
 /** Validates the environment; the error names every bad variable. */
@@ -53,6 +61,7 @@ export function loadConfig(env: Env): CloserConfig {
     maxHoldMs: Math.round(e.MAX_HOLD_MINUTES * 60_000),
     consumer: { name: e.CONSUMER_NAME, shardLeaseMs: e.SHARD_LEASE_MS },
     queue: { stalledIntervalMs: e.STALLED_INTERVAL_MS },
+    positionsHistoryMax: e.POSITIONS_HISTORY_MAX,
     costs: costModelFromEnv(e),
   };
 }

@@ -28,9 +28,9 @@ import { CLOCK, CLOSER_CONFIG, systemClock } from './tokens';
     },
     {
       provide: PositionStore,
-      inject: [RedisConnections],
-      useFactory: (c: RedisConnections) => {
-        const store = new PositionStore(c.command);
+      inject: [RedisConnections, CLOSER_CONFIG],
+      useFactory: (c: RedisConnections, cfg: CloserConfig) => {
+        const store = new PositionStore(c.command, cfg.positionsHistoryMax);
         registerOpenPositionsGauge(store);
         return store;
       },

@@ -13,7 +13,12 @@ export const STREAMS = {
    * read it by symbol shard (MARKET_SHARDS), not through a consumer group.
    */
   market: 'market',
-  /** Position lifecycle events: opened / closed (position-closer → notifier, gateway). */
+  /**
+   * Position lifecycle events: opened / closed (position-closer → notifier, gateway). The
+   * gateway's positions read model is built from it alone, so the closer trims it by what it
+   * holds, not by length: the `opened` event of every open position and the newest
+   * POSITIONS_HISTORY_MAX `closed` events always stay (see CLOSE_POSITION_LUA).
+   */
   positions: 'positions',
   /** Acknowledgement events, so every gateway replica (and SSE clients) learns of an ack. */
   acks: 'signal-acks',
@@ -57,8 +62,15 @@ export const QUEUES = {
 export const KEYS = {
   /** Hash: signal id → ISO time of its acknowledgement. */
   acks: 'signals:acks',
-  /** Hash: position id → JSON of the position's latest event (`opened`, then `closed`). */
+  /**
+   * Hash: position id → JSON of the position's latest event (`opened`, then `closed`). The
+   * position-closer's private state: other services read the `positions` stream instead.
+   */
   positions: 'positions:state',
+  /** Hash: open position id → id of its `opened` event on `positions`; trimming never passes the oldest. */
+  openEventIds: 'positions:open-event',
+  /** List: ids of the newest `closed` events on `positions`, newest first, capped at the history kept. */
+  closedEventIds: 'positions:closed-events',
   /** Set: ids of open positions. */
   openPositions: 'positions:open',
   /** Hash: symbol → id of its open position (at most one per symbol). */
@@ -99,12 +111,17 @@ export function generatorDecidedKey(source: string, symbol: string, timeframe: s
   return `${KEYS.generatorDecided}:${source}:${symbol}:${timeframe}`;
 }
 
-/** Approximate MAXLEN caps for XADD ~. */
+/** Approximate MAXLEN caps for XADD ~. Not `positions`: it is trimmed by what it holds (POSITIONS_HISTORY_DEFAULT). */
 export const STREAM_MAXLEN = {
   [STREAMS.signals]: 10_000,
   [STREAMS.market]: 50_000,
-  [STREAMS.positions]: 10_000,
   [STREAMS.acks]: 10_000,
   [STREAMS.closeRequests]: 10_000,
   [STREAMS.control]: 10_000,
 } as const;
+
+/**
+ * Default of POSITIONS_HISTORY_MAX: the closed positions the `positions` stream keeps (closer)
+ * and the gateway's read model serves. Both services take the same value.
+ */
+export const POSITIONS_HISTORY_DEFAULT = 10_000;

@@ -1,10 +1,10 @@
 import { Injectable, NotFoundException, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { KEYS, ManualCloseJobSchema, PositionEventSchema, QUEUES, type ManualCloseJob } from '@app/contracts';
+import { ManualCloseJobSchema, QUEUES, type ManualCloseJob } from '@app/contracts';
 import { errMessage, RedisConnections } from '@app/redis-streams';
 import { getLogger } from '@app/observability';
+import { PositionsReadModel } from './positions-read-model.service';
 
 export interface ManualCloseAccepted {
   request_id: string;
@@ -13,19 +13,21 @@ export interface ManualCloseAccepted {
 }
 
 /**
- * `POST /api/positions/{id}/close`: checks the position in Redis (not the read model, which may
- * lag by a moment) and hands the close to the position-closer on the `position-manual-close`
+ * `POST /api/positions/{id}/close`: checks the position in the read model (built from the
+ * `positions` stream, as every endpoint answers; a position opened a moment ago may not be there
+ * yet: 404, retry) and hands the close to the position-closer on the `position-manual-close`
  * queue. The closer exits at the last candle close and publishes the `closed` event and the ATAS
- * close request; a request racing another close is a no-op there.
+ * close request; a request racing another close (the view lagging one) is a no-op there.
  */
 @Injectable()
 export class ManualCloseService implements OnModuleDestroy {
   private readonly queue: Queue<ManualCloseJob>;
   private readonly log = getLogger('manual-close');
-  private readonly redis: Redis;
 
-  constructor(connections: RedisConnections) {
-    this.redis = connections.command;
+  constructor(
+    connections: RedisConnections,
+    private readonly readModel: PositionsReadModel,
+  ) {
     // Fail fast rather than hold the request when Redis is away (no offline queue). BullMQ leaves
     // a connection it was handed open: RedisConnections closes it at shutdown, after the queue.
     const connection = connections.create('api-gateway:manual-close', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -34,10 +36,9 @@ export class ManualCloseService implements OnModuleDestroy {
   }
 
   async request(positionId: string): Promise<ManualCloseAccepted> {
-    const state = await this.unavailableOnError(() => this.redis.hget(KEYS.positions, positionId));
-    const parsed = state === null ? null : PositionEventSchema.safeParse(safeJson(state));
-    if (!parsed?.success) throw new NotFoundException(`position ${positionId} not found`);
-    const position = parsed.data;
+    this.readModel.assertReady();
+    const position = this.readModel.positions.find(positionId);
+    if (!position) throw new NotFoundException(`position ${positionId} not found`);
     if (position.type === 'closed') {
       throw new NotFoundException(`position ${positionId} is already closed (${position.reason} at ${position.exit_price}, ${position.closed_at})`);
     }
@@ -68,13 +69,5 @@ export class ManualCloseService implements OnModuleDestroy {
       this.log.warn({ err: errMessage(err) }, 'manual close: Redis unavailable');
       throw new ServiceUnavailableException('position store unavailable; retry shortly');
     }
-  }
-}
-
-function safeJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return null;
   }
 }

@@ -49,8 +49,8 @@ describe('PositionProjection', () => {
   it('is idempotent where the rebuild overlaps the stream: a late opened never reopens', () => {
     const p = new PositionProjection(DEFAULT_COSTS);
     const a = opened('1-0', 'BTCUSDT', '2025-05-06T12:00:00Z');
-    expect(p.apply(closed(a, '2025-05-06T12:10:00Z', 98))).toBe(true); // from the state hash
-    expect(p.apply(a)).toBe(false); // the stream replays its opened event
+    expect(p.apply(closed(a, '2025-05-06T12:10:00Z', 98))).toBe(true);
+    expect(p.apply(a)).toBe(false); // a replayed opened event
     expect(p.apply(closed(a, '2025-05-06T12:10:00Z', 98))).toBe(false);
     expect(p.openCount).toBe(0);
     expect(p.closedCount).toBe(1);
@@ -59,7 +59,7 @@ describe('PositionProjection', () => {
   it('pages the history most recently closed first, per symbol too, whatever order the closes arrive in', () => {
     const p = new PositionProjection(DEFAULT_COSTS);
     const at = (min: number) => `2025-05-06T12:${String(min).padStart(2, '0')}:00Z`;
-    // Closes in a scrambled order, as a rebuild from the state hash overlapping the stream gives.
+    // Closes in a scrambled order: stream order and close times need not agree across closer replicas.
     for (const [id, symbol, min] of [
       ['3-0', 'BTCUSDT', 30],
       ['1-0', 'ETHUSDT', 10],
@@ -100,5 +100,33 @@ describe('PositionProjection', () => {
     p.apply(closed(b, '2025-05-06T12:30:00Z', 98));
     // +2 R and −1 R: 0.5 R average, profit 40 / loss 20 = PF 2
     expect(p.performance().overall).toMatchObject({ trades: 2, wins: 1, losses: 1, average_r: 0.5, profit_factor: 2 });
+  });
+
+  it('keeps the newest historyMax closed positions in the order their closes were applied, and every open one', () => {
+    const p = new PositionProjection(DEFAULT_COSTS, 3);
+    const at = (min: number) => `2025-05-06T12:${String(min).padStart(2, '0')}:00Z`;
+    const longLived = opened('1-0', 'SOLUSDT', at(0));
+    p.apply(longLived);
+    // Five closes; the third one closes earliest by the clock but is applied third (stream order).
+    const closes = [
+      ['2-0', 'BTCUSDT', 10, 104],
+      ['3-0', 'ETHUSDT', 12, 98],
+      ['4-0', 'BTCUSDT', 5, 104],
+      ['5-0', 'ETHUSDT', 20, 104],
+      ['6-0', 'BTCUSDT', 25, 98],
+    ] as const;
+    for (const [id, symbol, min, exit] of closes) {
+      p.apply(opened(id, symbol, at(0)));
+      p.apply(closed(opened(id, symbol, at(0)), at(min), exit));
+    }
+    // 2-0 and 3-0 were applied first: they left. 4-0 stays although it closed earliest.
+    expect(p.closedPositions().map((x) => x.position_id)).toEqual(['6-0', '5-0', '4-0']);
+    expect(p.closedPositions('BTCUSDT').map((x) => x.position_id)).toEqual(['6-0', '4-0']);
+    expect(p.closedPositions('ETHUSDT').map((x) => x.position_id)).toEqual(['5-0']);
+    expect([p.closedCount, p.closedCountOf('BTCUSDT'), p.closedCountOf('ETHUSDT')]).toEqual([3, 2, 1]);
+    expect(p.find('2-0')).toBeUndefined();
+    expect(p.openPositions().map((x) => x.position_id)).toEqual(['1-0']);
+    // +2 R, +2 R, −1 R over the three kept.
+    expect(p.performance().overall).toMatchObject({ trades: 3, wins: 2, losses: 1, total_r: 3 });
   });
 });

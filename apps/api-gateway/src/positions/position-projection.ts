@@ -5,9 +5,12 @@ import { performanceReport, type PerformanceReport } from './performance.calcula
 import { RecencyList } from './recency-list';
 
 /**
- * Open and closed positions, built from the state hash at start and then from `positions`
- * events. Applying is idempotent and order-tolerant where the rebuild overlaps the stream: a
- * `closed` always wins, an `opened` never reopens a position already known as closed.
+ * Open and closed positions, built from the `positions` stream: read from its first entry at
+ * start, then followed. Keeps every open position and the newest `historyMax` closed ones in
+ * the order their `closed` events were applied, which is stream order: a replica that has run
+ * for weeks and one rebuilt now from the closer's trimmed stream (which keeps at least that many)
+ * hold the same history and print the same performance. Applying is idempotent: a `closed`
+ * always wins, an `opened` never reopens a position already known as closed.
  */
 export class PositionProjection {
   private readonly open = new Map<string, PositionOpenedEvent>();
@@ -17,8 +20,14 @@ export class PositionProjection {
   private readonly closedByTimeOf = new Map<string, RecencyList<PositionClosedEvent>>();
   private report: PerformanceReport | undefined;
 
-  /** @param costs fees and slippage behind the report's `net_*` figures. */
-  constructor(private readonly costs: CostModel) {}
+  /**
+   * @param costs fees and slippage behind the report's `net_*` figures.
+   * @param historyMax closed positions kept (the oldest closed are forgotten first).
+   */
+  constructor(
+    private readonly costs: CostModel,
+    private readonly historyMax = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** True when the event changed the projection. */
   apply(event: PositionEvent): boolean {
@@ -36,8 +45,18 @@ export class PositionProjection {
     let ofSymbol = this.closedByTimeOf.get(event.symbol);
     if (!ofSymbol) this.closedByTimeOf.set(event.symbol, (ofSymbol = new RecencyList()));
     ofSymbol.insert(time, id, event);
+    if (this.closed.size > this.historyMax) this.forgetOldestClosed();
     this.report = undefined;
     return true;
+  }
+
+  /** The first closed position applied (a Map iterates in insertion order) leaves the history. */
+  private forgetOldestClosed(): void {
+    const oldest = this.closed.values().next().value;
+    if (!oldest) return;
+    this.closed.delete(oldest.position_id);
+    this.closedByTime.remove(oldest.position_id);
+    this.closedByTimeOf.get(oldest.symbol)?.remove(oldest.position_id);
   }
 
   find(id: string): PositionEvent | undefined {

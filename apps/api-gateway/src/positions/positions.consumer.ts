@@ -2,7 +2,6 @@ import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@
 import type Redis from 'ioredis';
 import {
   CloseRequestSchema,
-  KEYS,
   PositionEventSchema,
   STREAMS,
   type CloseRequest,
@@ -14,17 +13,19 @@ import { PositionsReadModel } from './positions-read-model.service';
 
 const PAGE = 1000;
 
+/** The `reader` label of entries skipped while rebuilding. */
+const REBUILD = 'api-gateway-rebuild';
+
 interface ResumePoints {
   positions: string;
   closeRequests: string;
 }
 
 /**
- * Materialises positions: the `positions` stream's tail id is taken first, then the state hash
- * (every position's latest event) is loaded, then the stream is followed from that id, so an
- * event written during the load is applied (idempotently) rather than missed. Close requests
- * are loaded from their capped stream and followed the same way. Redis down at start: retried
- * with backoff while the endpoints answer 503.
+ * Materialises positions from the position-closer's streams, like every other read model: the
+ * `positions` events (never the closer's private state) and the capped `close-requests`, each
+ * rebuilt up to its tail and then followed. Redis down at start: retried with backoff while the
+ * endpoints answer 503.
  */
 @Injectable()
 export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
@@ -86,35 +87,23 @@ export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestro
     );
   }
 
+  /**
+   * Each stream's tail id is taken first, the stream read up to it, then followed after it: an
+   * event written meanwhile is applied once, by the reader. `positions` is read from its first
+   * entry: the closer keeps there every open position's `opened` event and the newest
+   * POSITIONS_HISTORY_MAX closes, so this is the whole view, as the closer's own state has it.
+   */
   private async rebuild(): Promise<ResumePoints> {
+    this.readModel.reset();
     const positionsTail = await lastStreamId(this.redis, STREAMS.positions);
-    let loaded = 0;
-    let cursor = '0';
-    do {
-      const [next, flat] = await this.redis.hscan(KEYS.positions, cursor, 'COUNT', PAGE);
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        const event = this.parseState(flat[i], flat[i + 1]);
-        if (event && this.readModel.positions.apply(event)) loaded++;
-      }
-      cursor = next;
-    } while (cursor !== '0');
-
+    const events = readRange(this.redis, { stream: STREAMS.positions, schema: PositionEventSchema, reader: REBUILD, until: positionsTail, pageSize: PAGE });
+    for await (const { payload } of events) this.readModel.positions.apply(payload);
     const requestsTail = await lastStreamId(this.redis, STREAMS.closeRequests);
-    const requests = readRange(this.redis, { stream: STREAMS.closeRequests, schema: CloseRequestSchema, reader: 'api-gateway-rebuild', until: requestsTail, pageSize: PAGE });
+    const requests = readRange(this.redis, { stream: STREAMS.closeRequests, schema: CloseRequestSchema, reader: REBUILD, until: requestsTail, pageSize: PAGE });
     for await (const { id, payload } of requests) this.readModel.closeRequests.add({ id, ...payload });
-    this.log.info({ positions: loaded, close_requests: requestsTail }, 'rebuilt positions from Redis');
+    const { openCount, closedCount } = this.readModel.positions;
+    this.log.info({ open: openCount, closed: closedCount, resume_after: positionsTail, close_requests: requestsTail }, 'rebuilt positions from Redis');
     return { positions: positionsTail, closeRequests: requestsTail };
-  }
-
-  private parseState(id: string, raw: string): PositionEvent | null {
-    try {
-      const parsed = PositionEventSchema.safeParse(JSON.parse(raw));
-      if (parsed.success) return parsed.data;
-    } catch {
-      // not JSON: reported below
-    }
-    this.log.warn({ position_id: id }, 'skipping an invalid stored position');
-    return null;
   }
 
   private follow(from: ResumePoints): void {

@@ -6,8 +6,9 @@ import { PositionsController } from './positions.controller';
 import { PositionsReadModel } from './positions-read-model.service';
 
 /**
- * Positions, performance and ATAS close requests, materialised from the position-closer's Redis
- * state and streams. Needs the gateway's global `GATEWAY_CONFIG` and `RedisConnections`.
+ * Positions, performance and ATAS close requests, materialised from the position-closer's
+ * `positions` and `close-requests` streams. Needs the gateway's global `GATEWAY_CONFIG` and
+ * `RedisConnections`.
  */
 @Module({
   controllers: [PositionsController, PerformanceController],

@@ -22,6 +22,17 @@ export class RecencyList<T> {
     else this.items.splice(lo, 0, entry);
   }
 
+  /**
+   * Removes the item inserted with this id; false when there is none. A scan from the oldest end:
+   * what leaves a capped history is the oldest closed, found within the first few items.
+   */
+  remove(id: string): boolean {
+    const at = this.items.findIndex((e) => e.id === id);
+    if (at < 0) return false;
+    this.items.splice(at, 1);
+    return true;
+  }
+
   /** The `limit` most recent items (all when undefined), most recent first. */
   newest(limit?: number): T[] {
     const from = limit === undefined ? 0 : Math.max(0, this.items.length - limit);

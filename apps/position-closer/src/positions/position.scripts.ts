@@ -25,13 +25,14 @@ end
 `;
 
 /**
- * KEYS: state hash, open set, by-symbol hash, signal-cursor hash, positions stream, fence lease.
- * ARGV: id, symbol, opened event JSON, stream MAXLEN, fence token.
+ * KEYS: state hash, open set, by-symbol hash, signal-cursor hash, positions stream, open-event
+ * hash, fence lease. ARGV: id, symbol, opened event JSON, fence token.
  * Returns `opened`, `exists` (this id was opened before), `stale` (a newer signal for the symbol
- * already got here) or `occupied` (another position is open for the symbol).
+ * already got here) or `occupied` (another position is open for the symbol). The `opened`
+ * event's stream id is recorded (open-event hash) so trimming keeps it while the position is open.
  */
 export const OPEN_POSITION_LUA = `${CMP_IDS}
-${fenceCheckLua(6, 5)}
+${fenceCheckLua(7, 4)}
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 'exists' end
 local cursor = redis.call('HGET', KEYS[4], ARGV[2])
 if cursor and cmp(cursor, ARGV[1]) > 0 then return 'stale' end
@@ -40,22 +41,44 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[1])
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*', 'data', ARGV[3])
+local at = redis.call('XADD', KEYS[5], '*', 'data', ARGV[3])
+redis.call('HSET', KEYS[6], ARGV[1], at)
 return 'opened'
 `;
 
 /**
- * KEYS: state hash, open set, by-symbol hash, positions stream, close-requests stream, fence lease.
- * ARGV: id, symbol, closed event JSON, close request JSON ('' for none), positions MAXLEN,
+ * KEYS: state hash, open set, by-symbol hash, positions stream, close-requests stream,
+ * open-event hash, closed-events list, fence lease.
+ * ARGV: id, symbol, closed event JSON, close request JSON ('' for none), closed positions kept,
  * close-requests MAXLEN, fence token. Returns 1 when this call closed the position, 0 when it
  * was not open.
+ *
+ * Then trims `positions` by what it must hold, not by length: the gateway rebuilds its positions
+ * from this stream alone, so it keeps every entry from the oldest of (the newest `kept` closed
+ * events, the `opened` event of each open position). An open position's `opened` event is never
+ * trimmed however many positions close meanwhile; a position still open from before these ids
+ * were recorded (no open-event entry) holds trimming off until it closes. Exact MINID, not `~`:
+ * closes are rare, and the history kept is then exactly the configured one.
  */
-export const CLOSE_POSITION_LUA = `${fenceCheckLua(6, 7)}
+export const CLOSE_POSITION_LUA = `${CMP_IDS}
+${fenceCheckLua(8, 7)}
 if redis.call('SREM', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 if redis.call('HGET', KEYS[3], ARGV[2]) == ARGV[1] then redis.call('HDEL', KEYS[3], ARGV[2]) end
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', 'data', ARGV[3])
+local at = redis.call('XADD', KEYS[4], '*', 'data', ARGV[3])
 if ARGV[4] ~= '' then redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[6], '*', 'data', ARGV[4]) end
+redis.call('HDEL', KEYS[6], ARGV[1])
+local kept = tonumber(ARGV[5])
+redis.call('LPUSH', KEYS[7], at)
+redis.call('LTRIM', KEYS[7], 0, kept - 1)
+local floor = redis.call('LINDEX', KEYS[7], kept - 1)
+if not floor then return 1 end
+for _, open in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  local opened = redis.call('HGET', KEYS[6], open)
+  if not opened then return 1 end
+  if cmp(opened, floor) < 0 then floor = opened end
+end
+redis.call('XTRIM', KEYS[4], 'MINID', floor)
 return 1
 `;
 

@@ -38,10 +38,17 @@ export class CorruptStateError extends Error {
 export class PositionStore {
   private readonly scripts;
 
-  constructor(private readonly redis: Redis) {
+  /**
+   * @param historyKept closed positions whose `closed` events the `positions` stream keeps
+   *   (POSITIONS_HISTORY_MAX): the history a gateway rebuilt from the stream can serve.
+   */
+  constructor(
+    private readonly redis: Redis,
+    private readonly historyKept: number,
+  ) {
     this.scripts = defineScripts(redis, {
-      positionOpen: luaScript<OpenOutcome>(OPEN_POSITION_LUA, 6),
-      positionClose: luaScript<number>(CLOSE_POSITION_LUA, 6),
+      positionOpen: luaScript<OpenOutcome>(OPEN_POSITION_LUA, 7),
+      positionClose: luaScript<number>(CLOSE_POSITION_LUA, 8),
       positionRecordPrice: luaScript<number>(RECORD_PRICE_LUA, 2),
     });
   }
@@ -89,11 +96,11 @@ export class PositionStore {
       KEYS.openBySymbol,
       KEYS.signalCursorBySymbol,
       STREAMS.positions,
+      KEYS.openEventIds,
       ...fenceKey(fence),
       position.position_id,
       position.symbol,
       json,
-      STREAM_MAXLEN[STREAMS.positions],
       ...fenceToken(fence),
     );
   }
@@ -112,12 +119,14 @@ export class PositionStore {
       KEYS.openBySymbol,
       STREAMS.positions,
       STREAMS.closeRequests,
+      KEYS.openEventIds,
+      KEYS.closedEventIds,
       ...fenceKey(fence),
       closed.position_id,
       closed.symbol,
       event,
       req,
-      STREAM_MAXLEN[STREAMS.positions],
+      this.historyKept,
       STREAM_MAXLEN[STREAMS.closeRequests],
       ...fenceToken(fence),
     );
