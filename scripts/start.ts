@@ -1,25 +1,27 @@
 /**
  * `npm start`: the whole system as local processes, for a machine without Docker.
  *
- *   npm start                       # REDIS_URL, else redis://127.0.0.1:6379, else a private redis-server
- *   npm start -- --private-redis    # always a fresh private redis-server (a clean slate)
+ *   npm start                          # its own redis-server, data in .data/redis (kept between runs)
+ *   npm start -- --data-dir DIR        # the same, data in DIR/redis
+ *   npm start -- --private-redis       # a throwaway redis-server: empty, removed on exit
+ *   REDIS_URL=redis://host:6379 npm start   (or --redis-url URL)   # a Redis of yours
  *
- * Builds `dist/` (swc, about a second), finds a Redis, then runs the four services with each log
- * line prefixed by its service. Ctrl-C (or SIGTERM) stops them all, then the private Redis if one
- * was started. Every other variable (SYMBOLS, REPLAY_SPEED, TELEGRAM_*, ...) passes through to
- * the services as-is: see .env.example. With no TELEGRAM_BOT_TOKEN the notifier runs dry and logs
- * the messages it would send; MARKET_SOURCE defaults to the bundled replay data.
+ * It never uses a Redis it did not start unless told to: a Redis answering on 127.0.0.1:6379 is
+ * somebody else's data. `npm run reset` deletes .data/redis (refused while npm start runs).
+ *
+ * Builds `dist/` (swc, about a second), starts or checks Redis, then runs the four services with
+ * each log line prefixed by its service. Ctrl-C (or SIGTERM) stops them all, then the Redis it
+ * started. Every other variable (SYMBOLS, REPLAY_SPEED, TELEGRAM_*, ...) passes through to the
+ * services as-is: see .env.example. With no TELEGRAM_BOT_TOKEN the notifier runs dry and logs the
+ * messages it would send; MARKET_SOURCE defaults to the bundled replay data.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import Redis from 'ioredis';
+import { parseArgs } from 'node:util';
+import { portFree, redisAnswers, redisDataDir, ROOT, startProjectRedis, startThrowawayRedis, type LocalRedis } from './local-redis';
 
-const ROOT = join(__dirname, '..');
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** How long services get to drain after SIGTERM before they are killed. */
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -45,75 +47,29 @@ function say(msg: string): void {
   process.stdout.write(`${useColor ? '\x1b[1m' : ''}[start]${useColor ? '\x1b[0m' : ''} ${msg}\n`);
 }
 
-/** True when a Redis answers PING at `url` within a second. */
-export async function redisAnswers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-async function anyFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
-
 function onPath(cmd: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, cmd)));
 }
 
-export interface PrivateRedis {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** A redis-server of our own: temp dir, AOF on (like production), port 6380 or any free one. */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = (await portFree(6380)) ? 6380 : await anyFreePort();
-  const dir = mkdtempSync(join(tmpdir(), 'signal-platform-redis-'));
-  const proc = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
-    { stdio: 'ignore', detached: true },
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const deadline = Date.now() + 10_000;
-  while (!(await redisAnswers(url))) {
-    if (proc.exitCode !== null || Date.now() > deadline) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`the private redis-server on port ${port} did not start`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+/** REDIS_URL (or --redis-url) when given: it must answer. Otherwise a redis-server of our own. */
+async function chooseRedis(args: { 'redis-url'?: string; 'private-redis'?: boolean; 'data-dir'?: string }): Promise<{ url: string; own?: LocalRedis }> {
+  const given = args['redis-url'] ?? process.env.REDIS_URL;
+  if (given) {
+    if (!(await redisAnswers(given))) throw new Error(`no Redis answers at ${redactUrl(given)} (REDIS_URL or --redis-url); unset it to let npm start run its own`);
+    say(`using the Redis you gave: ${redactUrl(given)}`);
+    return { url: given };
   }
-  return {
-    url,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  if (!onPath('redis-server')) {
+    throw new Error('redis-server is not installed (apt-get install redis-server), or point npm start at a Redis of yours with REDIS_URL');
+  }
+  if (args['private-redis']) {
+    const own = await startThrowawayRedis();
+    say(`started a private redis-server at ${own.url} (AOF on; removed on exit)`);
+    return { url: own.url, own };
+  }
+  const own = await startProjectRedis(redisDataDir(args['data-dir']));
+  say(`started the project's redis-server at ${own.url}, data in ${own.dir} (kept between runs; npm run reset deletes it)`);
+  return { url: own.url, own };
 }
 
 interface Running {
@@ -133,7 +89,9 @@ function prefixLines(proc: ChildProcess, name: string, color: number): void {
 }
 
 async function main(): Promise<void> {
-  const forcePrivate = process.argv.includes('--private-redis');
+  const { values: args } = parseArgs({
+    options: { 'private-redis': { type: 'boolean' }, 'data-dir': { type: 'string' }, 'redis-url': { type: 'string' } },
+  });
   // The same .env as docker compose; variables already set in the shell win.
   if (existsSync(join(ROOT, '.env'))) {
     process.loadEnvFile(join(ROOT, '.env'));
@@ -151,21 +109,7 @@ async function main(): Promise<void> {
     }
   }
 
-  let redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
-  let privateRedis: PrivateRedis | undefined;
-  if (forcePrivate || !(await redisAnswers(redisUrl))) {
-    if (!forcePrivate && process.env.REDIS_URL) {
-      throw new Error(`no Redis answers at REDIS_URL (${redactUrl(redisUrl)}); unset it to let npm start run a private one`);
-    }
-    if (!onPath('redis-server')) {
-      throw new Error(`no Redis answers at ${DEFAULT_REDIS_URL} and redis-server is not installed (apt-get install redis-server)`);
-    }
-    privateRedis = await startPrivateRedis();
-    redisUrl = privateRedis.url;
-    say(`started a private redis-server at ${redisUrl} (AOF on; removed on exit)`);
-  } else {
-    say(`using Redis at ${redactUrl(redisUrl)}`);
-  }
+  const { url: redisUrl, own: ownRedis } = await chooseRedis(args);
 
   const running: Running[] = SERVICES.map((spec, i) => {
     const port = process.env[spec.portVar] ?? String(spec.defaultPort);
@@ -196,9 +140,9 @@ async function main(): Promise<void> {
     }, STOP_TIMEOUT_MS);
     await Promise.all(running.map((r) => r.exited));
     clearTimeout(killer);
-    if (privateRedis) {
-      await privateRedis.stop();
-      say('private redis-server stopped');
+    if (ownRedis) {
+      await ownRedis.stop();
+      say(ownRedis.persistent ? `redis-server stopped; its data stays in ${ownRedis.dir}` : 'private redis-server stopped');
     }
     process.exit(code);
   };

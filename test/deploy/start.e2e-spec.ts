@@ -1,6 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
+import { KEYS } from '@app/contracts';
 import { freePort, waitFor } from '@app/testing';
 
 const ROOT = join(__dirname, '..', '..');
@@ -16,54 +20,142 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+interface Launch {
+  proc: ChildProcess;
+  ports: Record<string, number>;
+  out(): string;
+  seen(re: RegExp, timeoutMs: number): Promise<RegExpExecArray>;
+  exited: Promise<string>;
+  /** Ctrl-C, as a terminal sends it to the whole process group. */
+  interrupt(): Promise<string>;
+}
+
 /**
- * `npm start` as a user runs it (here with --private-redis, so the machine's Redis is never
- * touched): the four services come up, replayed signals reach the gateway, the notifier logs its
- * dry-run Telegram messages, every line is prefixed by its service, and Ctrl-C stops everything,
- * the private Redis included.
+ * `npm start` as a user runs it: the four services come up, replayed signals reach the gateway,
+ * the notifier logs its dry-run Telegram messages, every line is prefixed by its service, and
+ * Ctrl-C stops everything, the Redis it started included. It never uses the machine's Redis:
+ * here with a throwaway one (--private-redis), or its own under a temp --data-dir.
  */
 describe('npm start (scripts/start.ts)', () => {
-  let npm: ChildProcess | undefined;
+  const launched: ChildProcess[] = [];
 
   afterEach(() => {
     // Only if the test failed half-way: the whole group, as a closed terminal would.
-    if (npm?.pid && npm.exitCode === null && npm.signalCode === null) process.kill(-npm.pid, 'SIGKILL');
+    for (const p of launched.splice(0)) if (p.pid && p.exitCode === null && p.signalCode === null) process.kill(-p.pid, 'SIGKILL');
   });
 
-  it('runs the whole system with prefixed logs and stops it all on Ctrl-C', async () => {
+  async function launch(args: string[]): Promise<Launch> {
     const ports = { GATEWAY_PORT: await freePort(), SIGNAL_GENERATOR_PORT: await freePort(), NOTIFIER_PORT: await freePort(), POSITION_CLOSER_PORT: await freePort() };
     const env: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), NO_COLOR: '1', REPLAY_SPEED: 'x600' };
     delete env.TELEGRAM_BOT_TOKEN;
     delete env.REDIS_URL;
     // Its own process group, like a shell job: Ctrl-C is a SIGINT to the whole group.
-    const proc = spawn('npm', ['start', '--', '--private-redis'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    npm = proc;
+    const proc = spawn('npm', ['start', '--', ...args], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    launched.push(proc);
     let out = '';
     proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<string>((resolve) => proc.once('exit', (code, signal) => resolve(signal ?? String(code))));
-    const seen = (re: RegExp, timeoutMs: number) => waitFor(() => re.exec(out), { timeoutMs, intervalMs: 100, what: `npm start output ${re}` });
+    return {
+      proc,
+      ports,
+      out: () => out,
+      seen: (re, timeoutMs) => waitFor(() => re.exec(out), { timeoutMs, intervalMs: 100, what: `npm start output ${re}` }),
+      exited,
+      interrupt: () => {
+        process.kill(-(proc.pid as number), 'SIGINT');
+        return exited;
+      },
+    };
+  }
 
-    const redisPort = Number((await seen(/started a private redis-server at redis:\/\/127\.0\.0\.1:(\d+)/, 60_000))[1]);
-    const signals = await waitFor(
+  const gateway = (l: Launch, path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${l.ports.GATEWAY_PORT}${path}`, init);
+  const activeSignals = (l: Launch) =>
+    waitFor(
       async () => {
-        const res = await fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/api/signals`);
-        const body = (await res.json()) as { count: number; signals: { symbol: string }[] };
+        const body = (await (await gateway(l, '/api/signals')).json()) as { count: number; signals: { id: string; symbol: string }[] };
         return body.count > 0 ? body.signals : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 500, what: 'signals on the gateway' },
     );
+  const reset = (dataDir: string) => spawnSync('npm', ['run', 'reset', '--', '--data-dir', dataDir], { cwd: ROOT, encoding: 'utf8' });
+
+  it('runs the whole system with prefixed logs and stops it all on Ctrl-C', async () => {
+    const run = await launch(['--private-redis']);
+    const redisPort = Number((await run.seen(/started a private redis-server at redis:\/\/127\.0\.0\.1:(\d+)/, 60_000))[1]);
+    const signals = await activeSignals(run);
     expect(['BTCUSDT', 'ETHUSDT']).toContain(signals[0].symbol);
-    await seen(/^notifier +\| .*would send this message/m, 30_000);
+    await run.seen(/^notifier +\| .*would send this message/m, 30_000);
     for (const app of ['api-gateway', 'signal-generator', 'notifier', 'position-closer']) {
-      expect(out).toMatch(new RegExp(`^${app} +\\| \\{`, 'm'));
+      expect(run.out()).toMatch(new RegExp(`^${app} +\\| \\{`, 'm'));
     }
 
-    process.kill(-(proc.pid as number), 'SIGINT');
     // npm reports a Ctrl-C'd script the shell's way (130, or the signal itself); an error would be 1.
-    expect(['0', '130', 'SIGINT']).toContain(await exited);
-    expect(out).toMatch(/SIGINT: stopping the services/);
-    expect(out).toMatch(/private redis-server stopped/);
-    for (const port of [...Object.values(ports), redisPort]) expect(await portOpen(port)).toBe(false);
+    expect(['0', '130', 'SIGINT']).toContain(await run.interrupt());
+    expect(run.out()).toMatch(/SIGINT: stopping the services/);
+    expect(run.out()).toMatch(/private redis-server stopped/);
+    for (const port of [...Object.values(run.ports), redisPort]) expect(await portOpen(port)).toBe(false);
   }, 150_000);
+
+  it('keeps its own Redis under the data dir: a second run continues where the first stopped; reset refuses while it runs, then deletes it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-data-'));
+    const redisDir = join(dataDir, 'redis');
+    try {
+      // Run 1: its own redis-server with AOF in <data-dir>/redis, even with REDIS_URL unset.
+      const first = await launch(['--data-dir', dataDir]);
+      const [, port1, shownDir] = await first.seen(/started the project's redis-server at redis:\/\/127\.0\.0\.1:(\d+), data in (\S+) \(kept/, 60_000);
+      expect(shownDir).toBe(redisDir);
+      const [signal] = await activeSignals(first);
+      const ack = await gateway(first, '/api/signals/acknowledge', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: signal.id }) });
+      expect(ack.status).toBe(200);
+      const checkpoints1 = await checkpoints(Number(port1));
+      expect(Object.keys(checkpoints1).length).toBeGreaterThan(0);
+
+      // Reset while it runs: refused, nothing deleted.
+      const refused = reset(dataDir);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toMatch(/refused: npm start \(pid \d+\) is running on .*; nothing was deleted/);
+      expect(existsSync(join(redisDir, 'appendonlydir'))).toBe(true);
+
+      expect(['0', '130', 'SIGINT']).toContain(await first.interrupt());
+      expect(first.out()).toMatch(/redis-server stopped; its data stays in /);
+      expect(await portOpen(Number(port1))).toBe(false);
+
+      // Run 2 on the same data: the acknowledged signal and the generator's checkpoints are there.
+      const second = await launch(['--data-dir', dataDir]);
+      const [, port2] = await second.seen(/started the project's redis-server at redis:\/\/127\.0\.0\.1:(\d+), data in/, 60_000);
+      const history = await waitFor(
+        async () => {
+          const res = await gateway(second, '/api/signals/history');
+          return res.status === 200 ? ((await res.json()) as { signals: { id: string; state: string }[] }).signals : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 500, what: 'the gateway of the second run' },
+      );
+      expect(history.find((s) => s.id === signal.id)).toMatchObject({ id: signal.id, state: 'acknowledged' });
+      const checkpoints2 = await checkpoints(Number(port2));
+      // The replay resumes after the last candle run 1 published: no checkpoint went back.
+      for (const [key, openTime] of Object.entries(checkpoints1)) expect(checkpoints2[key]).toBeGreaterThanOrEqual(openTime);
+      expect(['0', '130', 'SIGINT']).toContain(await second.interrupt());
+
+      // Stopped: reset deletes the data.
+      const done = reset(dataDir);
+      expect(done.stdout).toMatch(/deleted .*redis: signals, acknowledgements, positions and the generator's checkpoints are gone/);
+      expect(done.status).toBe(0);
+      expect(existsSync(redisDir)).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
+
+/** The generator's checkpoints (key → open time of the last candle published), read from the launcher's Redis. */
+async function checkpoints(port: number): Promise<Record<string, number>> {
+  const redis = new Redis(port, '127.0.0.1');
+  try {
+    const keys = await redis.keys(`${KEYS.generatorDecided}:*`);
+    const values = keys.length ? await redis.mget(...keys) : [];
+    return Object.fromEntries(keys.map((k, i) => [k, Number(values[i])]));
+  } finally {
+    redis.disconnect();
+  }
+}
