@@ -11,6 +11,7 @@ import { installMethodNotAllowed } from './http/method-not-allowed.hook';
 import { installRateLimit } from './http/rate-limit.hook';
 import { installRequestMetrics } from './http/request-metrics.hook';
 import { installSecurityHeaders } from './http/security-headers';
+import { installSignalReadRoutes } from './signals/signal-reads.routes';
 
 /** Builds, configures and starts the gateway (main.ts and the e2e tests share this). */
 export function startGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
@@ -28,6 +29,7 @@ export function startGateway(config: GatewayConfig): Promise<NestFastifyApplicat
       installHostHeaderCheck(fastify);
       // Before any route is registered: it mirrors each one as it is added.
       installMethodNotAllowed(fastify);
+      installSignalReadRoutes(fastify, app, config);
       installRequestMetrics(app);
       setupSwagger(app);
       await installDashboard(fastify, config);

@@ -1,4 +1,6 @@
 import type Redis from 'ioredis';
+import { get, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import request from 'supertest';
 import { KEYS, STREAMS } from '@app/contracts';
 import { waitFor } from '@app/testing';
@@ -356,6 +358,84 @@ describe('api-gateway REST (the ATAS guide contract)', () => {
       expect(metricValue(metrics, 'gateway_signals_received_total', { source: 'unknown' })).toBeGreaterThanOrEqual(1);
       expect(metricValue(metrics, 'http_request_duration_seconds_count', { route: '/api/signals/:symbol' })).toBeGreaterThanOrEqual(3);
       for (const name of ['gateway_active_signals', 'gateway_signals_received_total', 'gateway_acks_total', 'gateway_sse_clients']) expect(metrics).toContain(`${name}{`);
+    });
+  });
+
+  describe('prepared bodies: compressed lists and the response timestamp', () => {
+    /** One GET with raw bytes back (supertest would decompress them). */
+    function rawGet(path: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+      return new Promise((resolve, reject) => {
+        get(`${gw.url}${path}`, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        }).on('error', reject);
+      });
+    }
+    const withoutTimestamp = (json: string) => ({ ...JSON.parse(json), timestamp: undefined });
+
+    it.each([
+      ['gzip', gunzipSync],
+      ['br', brotliDecompressSync],
+    ])('a %s client gets the same JSON compressed, with Content-Encoding and Vary', async (coding, decompress) => {
+      // Five symbols, so all five are active: a list well over the size worth compressing.
+      const signals = [];
+      for (let i = 0; i < 5; i++) signals.push(await publishSignal(redis, { symbol: `SYM${i}USDT` }));
+      await gateway();
+      await request(gw.url).post(`${API}/acknowledge`).send({ id: signals[0].id }).expect(200);
+      for (const path of [API, `${API}/history`]) {
+        const plain = await rawGet(path, { 'Accept-Encoding': 'identity' });
+        expect(plain.headers['content-encoding']).toBeUndefined();
+        expect(plain.headers.vary).toBe('Accept-Encoding');
+        const packed = await rawGet(path, { 'Accept-Encoding': `${coding}, deflate` });
+        expect(packed.headers).toMatchObject({ 'content-encoding': coding, vary: 'Accept-Encoding', 'content-type': 'application/json; charset=utf-8' });
+        expect(packed.body.length).toBeLessThan(plain.body.length / 2);
+        expect(withoutTimestamp(decompress(packed.body).toString())).toEqual(withoutTimestamp(plain.body.toString()));
+        expect(JSON.parse(decompress(packed.body).toString()).timestamp).toMatch(RESPONSE_TS);
+      }
+    });
+
+    it('prefers br, honours q=0, and sends a small body as it is', async () => {
+      for (let i = 0; i < 5; i++) await publishSignal(redis, { symbol: `SYM${i}USDT` });
+      await gateway();
+      expect((await rawGet(API, { 'Accept-Encoding': 'gzip, deflate, br' })).headers['content-encoding']).toBe('br');
+      expect((await rawGet(API, { 'Accept-Encoding': 'br;q=0, gzip' })).headers['content-encoding']).toBe('gzip');
+      expect((await rawGet(API, { 'Accept-Encoding': 'deflate' })).headers['content-encoding']).toBeUndefined();
+      await redis.flushdb();
+      await gw.close();
+      await gateway();
+      expect((await rawGet(`${API}/latest`, { 'Accept-Encoding': 'gzip, br' })).headers['content-encoding']).toBeUndefined();
+    });
+
+    it('stamps every response with the second it was answered in, across second boundaries', async () => {
+      await publishSignal(redis);
+      await gateway();
+      const seconds = new Set<string>();
+      await waitFor(
+        async () => {
+          for (const path of [API, `${API}/latest`, `${API}/history`]) {
+            const before = new Date().toISOString().slice(0, 19);
+            const { timestamp } = (await request(gw.url).get(path).expect(200)).body as { timestamp: string };
+            const after = new Date().toISOString().slice(0, 19);
+            expect(timestamp >= before && timestamp <= after).toBe(true);
+            seconds.add(timestamp);
+          }
+          return seconds.size >= 3;
+        },
+        { timeoutMs: 5000, what: 'responses in three different seconds' },
+      );
+    });
+
+    it('serves a new signal at once, whatever the body cached for this second', async () => {
+      await publishSignal(redis);
+      await gateway();
+      for (const path of [API, `${API}/latest`, `${API}/history`]) await request(gw.url).get(path).expect(200);
+      const next = await publishSignal(redis, { ...BTC });
+      // Applied to the read model (seen on an endpoint without a cached body), then asked at once.
+      await waitFor(async () => (await request(gw.url).get('/api/stats')).body.signals.last_signal_id === next.id, { what: 'signal applied' });
+      expect((await request(gw.url).get(API)).body.signals[0]).toEqual(next);
+      expect((await request(gw.url).get(`${API}/latest`)).body.signal).toEqual(next);
+      expect((await request(gw.url).get(`${API}/history`)).body.signals[0]).toEqual({ ...next, state: 'active', acknowledged_at: null });
     });
   });
 

@@ -20,11 +20,16 @@ export interface ServiceBootstrapOptions {
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
 }
 
-/** Every service: Fastify, JSON logs, metrics, graceful SIGTERM, then listen. */
+/**
+ * Every service: Fastify, JSON logs, metrics, graceful SIGTERM, then listen.
+ *
+ * `skipMiddie`: no service uses Nest (Express-style) middleware, and @fastify/middie would
+ * otherwise run a hook on every request for none.
+ */
 export async function bootstrapService(rootModule: Type<unknown> | DynamicModule, opts: ServiceBootstrapOptions): Promise<NestFastifyApplication> {
   const logger = createLogger(opts.service, opts.logLevel ?? 'info');
   initMetrics(opts.service);
-  const app = await NestFactory.create<NestFastifyApplication>(rootModule, new FastifyAdapter({ bodyLimit: 64 * 1024, ...opts.fastify }), {
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, new FastifyAdapter({ bodyLimit: 64 * 1024, skipMiddie: true, ...opts.fastify }), {
     logger: new PinoNestLogger(),
     bufferLogs: false,
   });

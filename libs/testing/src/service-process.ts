@@ -25,8 +25,9 @@ export function startService(app: AppName, env: Record<string, string>, name: st
   return startNodeScript(entry, env, name);
 }
 
-export function startNodeScript(script: string, env: Record<string, string>, name: string, args: string[] = []): ServiceProcess {
-  const proc = spawn(process.execPath, ['--enable-source-maps', script, ...args], {
+/** `nodeArgs` go before the script (e.g. `--cpu-prof`, `-r @swc-node/register`). */
+export function startNodeScript(script: string, env: Record<string, string>, name: string, args: string[] = [], nodeArgs: string[] = []): ServiceProcess {
+  const proc = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, script, ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

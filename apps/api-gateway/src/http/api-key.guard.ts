@@ -1,10 +1,10 @@
-import { Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { PUBLIC_ROUTE } from '@app/observability';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../tokens';
+import { ApiKeyCheck } from './api-key';
 
 /**
  * With API_KEY set, every route needs `X-API-Key` unless its controller or handler is marked
@@ -17,25 +17,19 @@ import { GATEWAY_CONFIG } from '../tokens';
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  private readonly expected: Buffer | undefined;
+  private readonly check: ApiKeyCheck;
 
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly reflector: Reflector,
   ) {
-    this.expected = config.apiKey ? digest(config.apiKey) : undefined;
+    this.check = new ApiKeyCheck(config.apiKey);
   }
 
   canActivate(ctx: ExecutionContext): boolean {
-    if (!this.expected) return true;
+    if (!this.check.required) return true;
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [ctx.getHandler(), ctx.getClass()])) return true;
-    const given = ctx.switchToHttp().getRequest<FastifyRequest>().headers['x-api-key'];
-    // Compare digests: equal length, constant time, and no early exit on the first differing byte.
-    if (typeof given === 'string' && timingSafeEqual(digest(given), this.expected)) return true;
-    throw new UnauthorizedException('missing or invalid X-API-Key header');
+    if (this.check.accepts(ctx.switchToHttp().getRequest<FastifyRequest>().headers['x-api-key'])) return true;
+    throw this.check.rejection();
   }
-}
-
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
 }

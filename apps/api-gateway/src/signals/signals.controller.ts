@@ -1,13 +1,13 @@
-import { applyDecorators, Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ACK_REQUEST_SCHEMA, ACK_RESPONSE_SCHEMA, ERROR_SCHEMA, HISTORY_SCHEMA, LATEST_SCHEMA, SIGNAL_LIST_SCHEMA } from '../docs/openapi-schemas';
+import { ACK_REQUEST_SCHEMA, ACK_RESPONSE_SCHEMA, ERROR_SCHEMA, SIGNAL_LIST_SCHEMA } from '../docs/openapi-schemas';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { preparedReply } from '../http/prepared-body';
 import { ZodPipe } from '../http/zod.pipe';
 import { SignalAckService } from './signal-ack.service';
 import { SignalReadModel } from './signal-read-model.service';
 import { AckBodySchema, ListQuerySchema, SymbolSchema, type AckBody, type ListQuery } from './signal-requests';
-import { filteredListBody, latestBody } from './signal-responses';
-
-const JSON_TYPE = 'application/json; charset=utf-8';
+import { SignalBodies } from './signal-responses';
 
 const ListQueryDocs = () =>
   applyDecorators(
@@ -16,8 +16,9 @@ const ListQueryDocs = () =>
   );
 
 /**
- * The guide's REST contract. Static paths (`latest`, `history`, `acknowledge`) are matched before
- * `{symbol}` by the router regardless of order; they are declared first anyway for the reader.
+ * The guide's REST contract, apart from the three polled GETs (`/api/signals`, `/latest`,
+ * `/history`), which signal-reads.routes.ts serves without Nest. Static paths are matched before
+ * `{symbol}` by the router regardless of order.
  */
 @ApiTags('signals')
 @ApiSecurity('api-key')
@@ -29,34 +30,7 @@ export class SignalsController {
     private readonly acks: SignalAckService,
   ) {}
 
-  @Get()
-  @Header('Content-Type', JSON_TYPE)
-  @ApiOperation({ summary: 'Active signals, newest first' })
-  @ApiOkResponse({ schema: SIGNAL_LIST_SCHEMA })
-  @ListQueryDocs()
-  list(@Query(new ZodPipe(ListQuerySchema)) query: ListQuery): string {
-    this.readModel.assertReady();
-    return filteredListBody(this.readModel.projection.active(), 'json', query);
-  }
-
-  @Get('latest')
-  @Header('Content-Type', JSON_TYPE)
-  @ApiOperation({ summary: 'The newest active signal, or null' })
-  @ApiOkResponse({ schema: LATEST_SCHEMA })
-  latest(): string {
-    this.readModel.assertReady();
-    return latestBody(this.readModel.projection.latest());
-  }
-
-  @Get('history')
-  @Header('Content-Type', JSON_TYPE)
-  @ApiOperation({ summary: 'The last 500 signals with their state (active, acknowledged, expired, superseded)' })
-  @ApiOkResponse({ schema: HISTORY_SCHEMA })
-  @ListQueryDocs()
-  history(@Query(new ZodPipe(ListQuerySchema)) query: ListQuery): string {
-    this.readModel.assertReady();
-    return filteredListBody(this.readModel.projection.history(), 'historyJson', query);
-  }
+  private readonly bodies = new SignalBodies();
 
   @Post('acknowledge')
   @HttpCode(200)
@@ -77,13 +51,17 @@ export class SignalsController {
   }
 
   @Get(':symbol')
-  @Header('Content-Type', JSON_TYPE)
   @ApiOperation({ summary: 'Active signals of one symbol (case-insensitive), newest first' })
   @ApiParam({ name: 'symbol', example: 'ETHUSDT' })
   @ApiOkResponse({ schema: SIGNAL_LIST_SCHEMA })
   @ListQueryDocs()
-  bySymbol(@Param('symbol', new ZodPipe(SymbolSchema)) symbol: string, @Query(new ZodPipe(ListQuerySchema)) query: ListQuery): string {
+  bySymbol(
+    @Param('symbol', new ZodPipe(SymbolSchema)) symbol: string,
+    @Query(new ZodPipe(ListQuerySchema)) query: ListQuery,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
     this.readModel.assertReady();
-    return filteredListBody(this.readModel.projection.active(), 'json', { ...query, symbol });
+    return preparedReply(req, reply, this.bodies.activeList(this.readModel.projection.active(), { ...query, symbol }));
   }
 }
