@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { compareStreamIds } from '@app/redis-streams';
 import type { FeedEvent } from '../signals/signal-feed';
 import type { ControlState } from '@app/contracts';
-import { ackFrame, controlFrame, heartbeatFrame, RETRY_FRAME, signalFrame } from './sse-frames';
+import { controlFrame, RETRY_FRAME, signalFrame } from './sse-frames';
 
 export interface SseClientOptions {
   /** Only this symbol's signals and acks; all when undefined. */
@@ -24,6 +24,12 @@ export interface CatchUpSignal {
   json: string;
 }
 
+/** A live event and its frame, built once by the hub for every client. */
+interface Framed {
+  event: FeedEvent;
+  frame: Buffer;
+}
+
 /**
  * One SSE connection. Live events arriving while it replays stored signals (resume with
  * Last-Event-ID) are held back and then sent without repeats; a client that does not read fast
@@ -32,8 +38,9 @@ export interface CatchUpSignal {
 export class SseClient {
   private closed = false;
   /** Live events held while catching up; null once live. */
-  private held: FeedEvent[] | null = [];
+  private held: Framed[] | null = [];
   private heldBytes = 0;
+  /** The last signal sent by the resume (or its starting point); null once live signals are past it. */
   private lastSignalId: string | null = null;
   private backlogCheck: NodeJS.Immediate | undefined;
 
@@ -50,19 +57,22 @@ export class SseClient {
     return this.closed;
   }
 
-  /** From the in-process feed. */
-  deliver(event: FeedEvent): void {
+  /**
+   * From the in-process feed, with the event's frame (the same Buffer for every client). The hub
+   * checks every client's backlog once after the burst (`checkBacklog`).
+   */
+  deliver(event: FeedEvent, frame: Buffer): void {
     if (this.closed) return;
     // Not held back by a catch-up: a pause must reach the client before anything else does.
-    if (event.type === 'control') return this.write(controlFrame(event.state));
+    if (event.type === 'control') return void this.res.write(frame);
     if (!this.wants(event.record.signal.symbol)) return;
     if (this.held) {
-      this.held.push(event);
-      this.heldBytes += event.record.json.length;
+      this.held.push({ event, frame });
+      this.heldBytes += frame.length;
       if (this.heldBytes + this.res.writableLength > this.opts.maxBufferBytes) this.drop();
       return;
     }
-    this.send(event);
+    this.send(event, frame);
   }
 
   /** Replays stored signals at the pace the client reads them (waits for `drain`). */
@@ -81,11 +91,13 @@ export class SseClient {
     const held = this.held ?? [];
     this.held = null;
     this.heldBytes = 0;
-    for (const event of held) if (!this.closed) this.send(event);
+    for (const { event, frame } of held) if (!this.closed) this.send(event, frame);
+    if (held.length && this.backlogCheck === undefined) this.backlogCheck = setImmediate(() => this.checkBacklog());
   }
 
-  heartbeat(now: Date): void {
-    if (!this.closed) this.write(heartbeatFrame(now));
+  /** A frame every client gets (the heartbeat), shared like `deliver`'s. */
+  writeShared(frame: Buffer): void {
+    if (!this.closed) this.res.write(frame);
   }
 
   /** Server shutdown: end the response cleanly (the client reconnects elsewhere). */
@@ -95,31 +107,25 @@ export class SseClient {
     this.finish('closed');
   }
 
-  private send(event: FeedEvent): void {
-    if (event.type === 'control') return this.write(controlFrame(event.state));
-    if (event.type === 'ack') {
-      this.write(ackFrame(event.record));
-      return;
-    }
-    const { id } = event.record.signal;
-    if (this.lastSignalId !== null && compareStreamIds(id, this.lastSignalId) <= 0) return;
-    this.lastSignalId = id;
-    this.write(signalFrame(id, event.record.json));
-  }
-
-  private write(frame: string): void {
-    this.res.write(frame);
-    if (this.backlogCheck === undefined) this.backlogCheck = setImmediate(() => this.checkBacklog());
-  }
-
   /**
-   * Runs after the current burst: Node corks a response for the tick, so during a burst the
-   * buffer holds the whole burst even for a fast reader. What is still unsent once the socket had
-   * its chance is the client's real backlog.
+   * Run after a burst of writes: Node corks a response for the tick, so during a burst the buffer
+   * holds the whole burst even for a fast reader. What is still unsent once the socket had its
+   * chance is the client's real backlog.
    */
-  private checkBacklog(): void {
+  checkBacklog(): void {
     this.backlogCheck = undefined;
     if (!this.closed && this.res.writableLength > this.opts.maxBufferBytes) this.drop();
+  }
+
+  private send(event: FeedEvent, frame: Buffer): void {
+    if (event.type === 'signal' && this.lastSignalId !== null) {
+      // A replica whose reader lags may still deliver what the resume already sent. The feed is
+      // in stream order, so once one live signal is past the resume point every later one is:
+      // the comparison (two BigInt parses, per client per event) is needed no more.
+      if (compareStreamIds(event.record.signal.id, this.lastSignalId) <= 0) return;
+      this.lastSignalId = null;
+    }
+    this.res.write(frame);
   }
 
   private wants(symbol: string): boolean {

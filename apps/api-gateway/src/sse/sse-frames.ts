@@ -1,4 +1,5 @@
 import type { ControlState } from '@app/contracts';
+import type { FeedEvent } from '../signals/signal-feed';
 import type { SignalRecord } from '../signals/signal-record';
 
 /**
@@ -23,4 +24,19 @@ export function heartbeatFrame(now: Date): string {
 /** The kill switch state: sent on connect and on every change, so a client never trades on a stale "enabled". */
 export function controlFrame(state: ControlState): string {
   return `event: control\ndata: ${JSON.stringify({ trading: state.trading, since: state.since, by: state.by })}\n\n`;
+}
+
+/**
+ * A live event's frame as bytes, built once for every client: the hub writes the same Buffer to
+ * each connection instead of building and encoding a string per client.
+ */
+export function eventFrame(event: FeedEvent): Buffer {
+  switch (event.type) {
+    case 'signal':
+      return Buffer.from(signalFrame(event.record.signal.id, event.record.json));
+    case 'ack':
+      return Buffer.from(ackFrame(event.record));
+    case 'control':
+      return Buffer.from(controlFrame(event.state));
+  }
 }

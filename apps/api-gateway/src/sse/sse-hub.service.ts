@@ -7,6 +7,7 @@ import { DeliveryLatency } from '../latency/delivery-latency';
 import { SignalFeed } from '../signals/signal-feed';
 import { GATEWAY_CONFIG } from '../tokens';
 import { SseClient } from './sse-client';
+import { eventFrame, heartbeatFrame } from './sse-frames';
 import { registerSseHub, sseDisconnects } from './sse-metrics';
 
 /**
@@ -19,6 +20,7 @@ export class SseHub implements OnModuleInit, OnModuleDestroy {
   private readonly clients = new Set<SseClient>();
   private unsubscribe: (() => void) | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  private backlogCheck: NodeJS.Immediate | undefined;
   private readonly unregister = registerSseHub(this);
 
   constructor(
@@ -33,19 +35,35 @@ export class SseHub implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.unsubscribe = this.feed.subscribe((event) => {
-      for (const client of this.clients) client.deliver(event);
-      // The feed publishes each signal once per replica: its first SSE write is now, if anyone listens.
-      if (event.type === 'signal' && this.clients.size > 0) this.latency.observe('sse', (Date.now() - event.record.storedAtMs) / 1000);
+      if (this.clients.size === 0) return;
+      // One frame for everyone: at thousands of clients, building and encoding it per client
+      // was most of the fan-out's cost.
+      const frame = eventFrame(event);
+      for (const client of this.clients) client.deliver(event, frame);
+      this.checkBacklogsSoon();
+      // The feed publishes each signal once per replica: its first SSE write is now.
+      if (event.type === 'signal') this.latency.observe('sse', (Date.now() - event.record.storedAtMs) / 1000);
     });
     this.heartbeat = setInterval(() => {
-      const now = new Date();
-      for (const client of this.clients) client.heartbeat(now);
+      if (this.clients.size === 0) return;
+      const frame = Buffer.from(heartbeatFrame(new Date()));
+      for (const client of this.clients) client.writeShared(frame);
+      this.checkBacklogsSoon();
     }, this.config.sse.heartbeatMs);
     this.heartbeat.unref();
   }
 
+  /** Every client's backlog once after the current burst: one immediate, not one per client. */
+  private checkBacklogsSoon(): void {
+    this.backlogCheck ??= setImmediate(() => {
+      this.backlogCheck = undefined;
+      for (const client of this.clients) client.checkBacklog();
+    });
+  }
+
   onModuleDestroy(): void {
     clearInterval(this.heartbeat);
+    if (this.backlogCheck !== undefined) clearImmediate(this.backlogCheck);
     this.unsubscribe?.();
     for (const client of [...this.clients]) client.end();
     this.unregister();
