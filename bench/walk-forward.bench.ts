@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     const series = await CandleSeries.load(files);
     const cfg = loadConfig({});
     const { strategies, strategyParams, risk, consensus, cooldownMs, strategyName } = cfg.pipeline;
-    const settings: WalkForwardSettings = { pipeline: { strategies, strategyParams, risk, consensus, cooldownMs, strategyName }, tickSizes: {}, costs: DEFAULT_COSTS, maxHoldMs: 3_600_000, seed: 1, trials: TRIALS, minTrades: 20 };
+    const settings: WalkForwardSettings = { pipeline: { strategies, strategyParams, risk, consensus, cooldownMs, strategyName }, adaptive: cfg.adaptive, tickSizes: {}, costs: DEFAULT_COSTS, maxHoldMs: 3_600_000, seed: 1, trials: TRIALS, minTrades: 20 };
     const once = async (workers: number) => {
       const load = loadavg()[0];
       const cpu = process.cpuUsage();

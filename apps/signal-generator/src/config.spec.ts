@@ -22,6 +22,13 @@ describe('signal-generator config', () => {
     expect(loadConfig({ TIMEFRAME: '5m', SIGNAL_TIMEFRAMES: '15m,1h' }).signalTimeframes).toEqual(['15m', '1h']);
   });
 
+  it('keeps the consensus fixed unless ADAPTIVE_CONSENSUS=true, which scores would-be trades with the shared costs and max hold', () => {
+    expect(loadConfig({}).pipeline.adaptive).toBeUndefined();
+    const c = loadConfig({ ADAPTIVE_CONSENSUS: 'true', ADAPTIVE_HALF_LIFE_TRADES: '10', ADAPTIVE_SENSITIVITY: '3', TAKER_FEE_BPS: '4', MAKER_FEE_BPS: '1', SLIPPAGE_TICKS: '2', MAX_HOLD_MINUTES: '30' });
+    expect(c.pipeline.adaptive).toEqual({ halfLifeTrades: 10, sensitivity: 3, costs: { takerFeeBps: 4, makerFeeBps: 1, slippageTicks: 2 }, maxHoldMs: 1_800_000 });
+    expect(() => loadConfig({ ADAPTIVE_CONSENSUS: 'yes' })).toThrow(/ADAPTIVE_CONSENSUS: must be true or false/);
+  });
+
   it('marks replayed signals replay and only the Binance feed live', () => {
     expect(loadConfig({}).pipeline.source).toBe('replay');
     expect(loadConfig({ MARKET_SOURCE: 'binance' }).pipeline.source).toBe('live');

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { SignalSource } from '@app/contracts';
-import { baseConfigFromEnv, baseEnvSchema, ConfigError, int, num, parseEnv, type BaseConfig, type Env as RawEnv } from '@app/config';
+import { baseConfigFromEnv, baseEnvSchema, bool, ConfigError, int, num, parseEnv, positive, type BaseConfig, type Env as RawEnv } from '@app/config';
+import { costModelFromEnv, costsEnvShape } from '@app/trading';
+import type { AdaptiveOptions } from './fusion/adaptive-weights';
 import type { ConsensusOptions } from './fusion/consensus';
 import { binanceEnvShape, binanceOptionsFromEnv } from './market-data/binance/binance.config';
 import { timeframeMs } from './market-data/timeframe';
@@ -85,6 +87,20 @@ export const generatorEnvSchema = baseEnvSchema(9100).extend({
   STRATEGY_NAME: z.string().min(1).max(100).default('ConsensusScalping'),
   MIN_STRATEGIES_AGREE: int(1, 50).default(3),
   MIN_CONFIDENCE: num(0, 100).default(60),
+  /**
+   * `true`: each vote weighs by its strategy's recent net performance on the symbol (its would-be
+   * trades, exponentially weighted R; see fusion/adaptive-weights.ts). Off by default: the
+   * walk-forward has not shown it to help.
+   */
+  ADAPTIVE_CONSENSUS: bool().default(false),
+  /** Closed would-be trades after which a result counts half. */
+  ADAPTIVE_HALF_LIFE_TRADES: int(1, 10_000).default(20),
+  /** weight ∝ exp(sensitivity × recent net R); 0 keeps every weight at 1. */
+  ADAPTIVE_SENSITIVITY: num(0, 50).default(2),
+  /** The would-be trades' max hold, as the position-closer's MAX_HOLD_MINUTES (give both the same). */
+  MAX_HOLD_MINUTES: positive().default(60),
+  /** The would-be trades' costs, as the closer's and the gateway's (TAKER_FEE_BPS, MAKER_FEE_BPS, SLIPPAGE_TICKS). */
+  ...costsEnvShape,
   COOLDOWN_SECONDS: int(0, 86_400).default(900),
   MIN_RR: num(0.1, 20).default(R.minRr),
   LEVERAGE: int(1, 125).default(R.leverage),
@@ -133,6 +149,8 @@ export interface GeneratorConfig extends BaseConfig {
   liveWarmupCandles: number;
   feedStaleMs: number;
   binance: ReturnType<typeof binanceOptionsFromEnv>;
+  /** The adaptive consensus's settings, whether it is on or not (the walk-forward compares both). */
+  adaptive: AdaptiveOptions;
   /** Everything the pipeline needs except the clock and tick lookup, which the caller wires. */
   pipeline: Omit<SignalPipelineOptions, 'clock' | 'tickSize'>;
 }
@@ -180,6 +198,12 @@ function toConfig(e: Env): GeneratorConfig {
     minRr: e.MIN_RR, leverage: e.LEVERAGE, maxLeverage: e.MAX_LEVERAGE,
   };
   const consensus: ConsensusOptions = { minStrategiesAgree: e.MIN_STRATEGIES_AGREE, minConfidence: e.MIN_CONFIDENCE };
+  const adaptive: AdaptiveOptions = {
+    halfLifeTrades: e.ADAPTIVE_HALF_LIFE_TRADES,
+    sensitivity: e.ADAPTIVE_SENSITIVITY,
+    costs: costModelFromEnv(e),
+    maxHoldMs: Math.round(e.MAX_HOLD_MINUTES * 60_000),
+  };
   return {
     ...baseConfigFromEnv(e),
     symbols: e.SYMBOLS,
@@ -191,11 +215,13 @@ function toConfig(e: Env): GeneratorConfig {
     liveWarmupCandles: e.LIVE_WARMUP_CANDLES,
     feedStaleMs: e.FEED_STALE_SECONDS * 1000,
     binance: binanceOptionsFromEnv(e),
+    adaptive,
     pipeline: {
       strategies: e.STRATEGIES,
       strategyParams,
       risk,
       consensus,
+      ...(e.ADAPTIVE_CONSENSUS ? { adaptive } : {}),
       cooldownMs: e.COOLDOWN_SECONDS * 1000,
       strategyName: e.STRATEGY_NAME,
       source: SIGNAL_SOURCE[e.MARKET_SOURCE],

@@ -143,6 +143,23 @@ describe('signal-generator service (real process, real Redis)', () => {
     expect(await metric(port, /^signal_generator_signals_total\{.*timeframe="5m"/)).toBeGreaterThan(0);
   });
 
+  it('ADAPTIVE_CONSENSUS=true: the service fuses with the same learned weights as the backtest’s pipeline, and each vote shows its weight', async () => {
+    const port = await freePort();
+    svc = startService('signal-generator', { REDIS_URL: redisUrl, PORT: String(port), REPLAY_SPEED: 'max', REPLAY_WARMUP_CANDLES: '0', ADAPTIVE_CONSENSUS: 'true' });
+    await waitFor(async () => (await health(port).catch(() => undefined))?.body?.details?.feed?.state === 'finished', { timeoutMs: 60_000, what: 'replay to finish' });
+    const published = (await entries(redis, STREAMS.signals)).map(([id, f]) => decodeEntry(SignalSchema, id, f));
+    const cfg = loadConfig({ ADAPTIVE_CONSENSUS: 'true' });
+    const pipeline = new SignalPipeline({ ...cfg.pipeline, clock: new MicrosClock() });
+    const expected: unknown[] = [];
+    await new ReplaySource({ files: SAMPLE_FILES.map((f) => describeKlineFile(f)) }).run((c) => {
+      const s = pipeline.process(c).signal;
+      if (s) expected.push([s.symbol, s.direction, s.entry_price, s.metadata.candle_time, s.metadata.votes!.map((v) => v.weight)]);
+    });
+    expect(published.length).toBeGreaterThan(50);
+    expect(published.map((s) => [s.symbol, s.direction, s.entry_price, s.metadata.candle_time, s.metadata.votes!.map((v) => v.weight)])).toEqual(expected);
+    expect(published.every((s) => s.metadata.votes!.every((v) => typeof v.weight === 'number'))).toBe(true);
+  });
+
   it('at the default speed, the first signal is on the stream within a minute of start; SIGTERM stops it without error', async () => {
     const port = await freePort();
     const started = Date.now();

@@ -54,19 +54,23 @@ describe('npm run data:fetch, then npm run backtest -- --walk-forward', () => {
     const walk = (workers: number, seed = 5) => npmRun('backtest', ['--walk-forward', '--train', '12h', '--test', '4h', '--trials', '3', '--min-trades', '5', '--seed', String(seed), '--workers', String(workers), csv]);
     const two = await walk(2);
     expect(two.code).toBe(0);
-    expect(two.stderr).toMatch(/^walk-forward: 81 backtest runs in \d+\.\d s on 2 worker thread\(s\)\n$/);
+    expect(two.stderr).toMatch(/^walk-forward: 87 backtest runs in \d+\.\d s on 2 worker thread\(s\)\n$/);
     const report = two.stdout;
     expect(report).toContain('walk-forward: train 12h, test 4h, windows stepping by the test length; seed 5;');
-    expect(report).toContain('candles: 1440 (AVAXUSDT), 2025-02-01 00:00 to 2025-02-01 23:59 UTC; timeframes 1m; 3 windows with data, 81 backtest runs');
-    // Every source, tuned and default, with trades, net and gross figures.
-    for (const source of ['ema_cross', 'volume_spike', 'fused \\(ConsensusScalping\\)']) {
-      for (const settings of ['tuned', 'default']) {
-        expect(report).toMatch(new RegExp(`^\\| ${source} +\\| ${settings} +\\| +\\d+ \\| +[\\d.]+% \\| +-?[\\d.]+ \\| +-?[\\d.]+ \\|`, 'm'));
-      }
+    expect(report).toContain('candles: 1440 (AVAXUSDT), 2025-02-01 00:00 to 2025-02-01 23:59 UTC; timeframes 1m; 3 windows with data, 87 backtest runs');
+    // Every source, tuned and default (the fused signal with the fixed and the adaptive
+    // consensus), with trades, net and gross figures.
+    const rows = [
+      ...['ema_cross', 'volume_spike'].flatMap((source) => ['tuned', 'default'].map((settings) => [source, settings])),
+      ...['tuned, fixed', 'tuned, adaptive', 'default, fixed', 'default, adaptive'].map((settings) => ['fused \\(ConsensusScalping\\)', settings]),
+    ];
+    for (const [source, settings] of rows) {
+      expect(report).toMatch(new RegExp(`^\\| ${source} +\\| ${settings} +\\| +\\d+ \\| +[\\d.]+% \\| +-?[\\d.]+ \\| +-?[\\d.]+ \\|`, 'm'));
     }
+    expect(report).toMatch(/^Adaptive against fixed consensus, fused signal, same windows: tuned: avg net R .+; default: avg net R .+\.$/m);
     expect(report).toMatch(/^Edge after costs out of sample \(net profit factor above 1 over the stitched test windows\): .+\.$/m);
-    // The three test windows of the day, each traded both ways.
-    expect(report.match(/^\| [123] +\| 2025-02-01 to 2025-02-0[12] \| (tuned|default) /gm)).toHaveLength(6);
+    // The three test windows of the day, each traded four ways.
+    expect(report.match(/^\| [123] +\| 2025-02-01 to 2025-02-0[12] \| (tuned|default), (fixed|adaptive) /gm)).toHaveLength(12);
     expect(report).toMatch(/^- #3, trained 2025-02-01 to 2025-02-01: consensus \d votes, confidence \d+; ema_cross emaFast=\d+ emaSlow=\d+ emaHoldCandles=\d+;/m);
 
     const one = await walk(1);

@@ -24,6 +24,14 @@ describe('Signal contract', () => {
     expect(SignalSchema.parse(s).metadata).toMatchObject({ extra: 1, candle_time: 'x' });
   });
 
+  it('keeps each vote’s weight (the adaptive consensus) when it has one, and refuses a negative one', () => {
+    const vote = { strategy: 'ema_cross', direction: 'BUY', confidence: 62.5, reason: 'EMA9 crossed above EMA21' };
+    const withWeights = { ...guideSignal, metadata: { ...guideSignal.metadata, votes: [{ ...vote, weight: 1.274 }, { ...vote, strategy: 'rsi_extreme' }] } };
+    expect(SignalSchema.parse(withWeights).metadata.votes).toEqual([{ ...vote, weight: 1.274 }, { ...vote, strategy: 'rsi_extreme' }]);
+    const negative = { ...guideSignal, metadata: { ...guideSignal.metadata, votes: [{ ...vote, weight: -0.5 }] } };
+    expect(JSON.stringify(SignalSchema.safeParse(negative).error?.issues)).toContain('weight');
+  });
+
   it('carries metadata.source, one of live, replay, backtest and demo, and refuses any other value', () => {
     for (const source of ['live', 'replay', 'backtest', 'demo']) {
       expect(SignalSchema.parse({ ...guideSignal, metadata: { ...guideSignal.metadata, source } }).metadata.source).toBe(source);

@@ -14,6 +14,12 @@ export const VoteSchema = z.object({
   direction: z.enum(['BUY', 'SELL', 'NONE']),
   confidence: z.number().min(0).max(100),
   reason: z.string(),
+  /**
+   * The weight the vote was fused with under the adaptive consensus (its strategy's recent net
+   * performance on the symbol; the weights of a symbol's strategies average 1). Absent with the
+   * fixed consensus, where every vote weighs 1.
+   */
+  weight: z.number().finite().nonnegative().max(1000).optional(),
 });
 export type Vote = z.infer<typeof VoteSchema>;
 

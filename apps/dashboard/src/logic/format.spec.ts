@@ -1,4 +1,4 @@
-import { formatAgo, formatMs, formatPrice, formatR, formatTime } from './format';
+import { formatAgo, formatMs, formatPrice, formatR, formatTime, formatWeight } from './format';
 
 describe('format', () => {
   it('prices keep precision that suits their size', () => {
@@ -11,6 +11,11 @@ describe('format', () => {
     expect(formatR(-0.5)).toBe('−0.50R');
     expect(formatR(0)).toBe('0.00R');
     expect(formatR(undefined)).toBe('—');
+  });
+  it('a vote weight shows only under the adaptive consensus', () => {
+    expect(formatWeight(1.274)).toBe('×1.27');
+    expect(formatWeight(0.5)).toBe('×0.50');
+    expect(formatWeight(undefined)).toBe('');
   });
   it('reads zone-less signal timestamps as UTC', () => {
     expect(formatTime('2026-01-05T09:30:45.123456')).toBe('09:30:45');

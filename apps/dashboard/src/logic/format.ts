@@ -13,6 +13,11 @@ export function formatR(r: number | null | undefined): string {
   return `${r > 0 ? '+' : r < 0 ? '−' : ''}${Math.abs(r).toFixed(2)}R`;
 }
 
+/** A vote's weight under the adaptive consensus: 1.274 → "×1.27"; empty when the consensus is fixed (no weight). */
+export function formatWeight(weight: number | undefined): string {
+  return weight === undefined || !Number.isFinite(weight) ? '' : `×${weight.toFixed(2)}`;
+}
+
 export function formatPct(x: number | null | undefined, digits = 1): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
   return `${x.toFixed(digits)}%`;

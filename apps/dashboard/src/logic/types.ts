@@ -8,6 +8,8 @@ export interface Vote {
   direction: 'BUY' | 'SELL' | 'NONE';
   confidence: number;
   reason: string;
+  /** The weight it was fused with, under the adaptive consensus only. */
+  weight?: number;
 }
 
 export interface Signal {

@@ -1,4 +1,4 @@
-import { formatAgo, formatPrice, formatTime } from '../logic/format';
+import { formatAgo, formatPrice, formatTime, formatWeight } from '../logic/format';
 import { isLive, type FeedItem } from '../logic/signal-feed';
 
 interface Props {
@@ -54,6 +54,7 @@ export function SignalFeed({ items, selectedId, onSelect, now }: Props) {
                     <td class="vs">{v.strategy}</td>
                     <td class="vd">{v.direction}</td>
                     <td class="vc">{v.confidence.toFixed(0)}</td>
+                    {v.weight === undefined ? null : <td class="vw" title="weight under the adaptive consensus">{formatWeight(v.weight)}</td>}
                     <td class="vr">{v.reason}</td>
                   </tr>
                 ))}

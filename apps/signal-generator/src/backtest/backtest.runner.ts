@@ -67,10 +67,11 @@ interface LaneSources {
  * timeframe's signals together, one position per symbol, as the closer does.
  */
 export async function runBacktest(source: MarketDataSource, opts: BacktestOptions): Promise<BacktestResult> {
-  // Whatever the caller's config says, what a backtest decides is never live.
-  const pipelineOpts: SignalPipelineOptions = { ...opts, source: 'backtest' };
   const costs = opts.costs ?? DEFAULT_COSTS;
   const maxHoldMs = opts.maxHoldMs ?? DEFAULT_MAX_HOLD_MS;
+  // Whatever the caller's config says, what a backtest decides is never live; the adaptive
+  // consensus scores its would-be trades with the costs and max hold this backtest trades with.
+  const pipelineOpts: SignalPipelineOptions = { ...opts, source: 'backtest', adaptive: opts.adaptive && { ...opts.adaptive, costs, maxHoldMs } };
   const tradeFrom = opts.tradeFrom ?? -Infinity;
   const tradeUntil = opts.tradeUntil ?? Infinity;
   let lanes: TimeframeLane[] | undefined;

@@ -51,6 +51,10 @@ const enum Why {
  *
  * It fires when agreeing ≥ `minStrategiesAgree` and consensus confidence ≥ `minConfidence`.
  *
+ * With the adaptive consensus every vote carries its strategy's weight (AdaptiveWeights, mean 1):
+ * "agreeing" and "opposing" are then summed weights, and each confidence is multiplied by its
+ * weight; with all weights 1 this is exactly the formula above.
+ *
  * One instance is reused candle after candle and its reason is formatted only when asked: the
  * backtest fuses millions of candles and reads the reason of almost none.
  */
@@ -65,7 +69,10 @@ export class Fusion {
 
   constructor(private readonly opts: ConsensusOptions) {}
 
-  /** Fuses the counts and confidence sums of the BUY and SELL votes among `total` strategies. */
+  /**
+   * Fuses the BUY and SELL votes among `total` strategies: their counts (or summed weights) and
+   * their confidence sums (each confidence times its weight).
+   */
   fuse(buys: number, sells: number, buyConf: number, sellConf: number, total: number): boolean {
     this.fired = false;
     if (buys === sells) {
@@ -100,9 +107,9 @@ export class Fusion {
       case Why.NoVotes:
         return 'no votes';
       case Why.Split:
-        return `split vote ${this.agree}-${this.oppose}`;
+        return Number.isInteger(this.agree) ? `split vote ${this.agree}-${this.oppose}` : `split vote ${this.agree.toFixed(2)}-${this.oppose.toFixed(2)} (weighted)`;
       case Why.TooFew:
-        return `${this.agree} ${this.direction} vote(s) < ${this.opts.minStrategiesAgree}`;
+        return `${Number.isInteger(this.agree) ? this.agree : `${this.agree.toFixed(2)} weighted`} ${this.direction} vote(s) < ${this.opts.minStrategiesAgree}`;
       case Why.LowConfidence:
         return `consensus confidence ${this.consensusConfidence} < ${this.opts.minConfidence}`;
       case Why.Fired:

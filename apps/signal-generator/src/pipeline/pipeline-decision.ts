@@ -38,6 +38,8 @@ export class PipelineDecision {
   candle!: Candle;
   /** The symbol's strategies: each one's `direction` and `confidence` is its vote on this candle. */
   strategies: readonly Strategy[] = NO_STRATEGIES;
+  /** The weight each vote was fused with (adaptive consensus); undefined = every vote weighs 1. */
+  weights: Float64Array | undefined;
   atr: number | undefined;
   tick: number | undefined;
   signal: ProducedSignal | undefined;
@@ -49,17 +51,20 @@ export class PipelineDecision {
 
   constructor(private readonly fusion: Fusion) {}
 
-  reset(candle: Candle, strategies: readonly Strategy[] | undefined): void {
+  reset(candle: Candle, strategies: readonly Strategy[] | undefined, weights: Float64Array | undefined): void {
     this.candle = candle;
     this.strategies = strategies ?? NO_STRATEGIES;
+    this.weights = weights;
     this.atr = undefined;
     this.tick = undefined;
     this.signal = undefined;
     this.outcome = Outcome.Duplicate;
   }
 
+  /** Every strategy's vote, with the weight it was fused with when the consensus is adaptive. */
   votes(): Vote[] {
-    return this.strategies.map((s) => s.vote());
+    const w = this.weights;
+    return this.strategies.map((s, k) => (w === undefined ? s.vote() : { ...s.vote(), weight: Math.round(w[k] * 1000) / 1000 }));
   }
 
   outcomeText(): string {

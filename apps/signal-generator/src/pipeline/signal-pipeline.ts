@@ -1,4 +1,5 @@
 import type { Candle, SignalSource } from '@app/contracts';
+import { AdaptiveWeights, type AdaptiveOptions } from '../fusion/adaptive-weights';
 import { ConsensusOptions, Fusion } from '../fusion/consensus';
 import { Atr } from '../indicators/atr';
 import { timeframeMs } from '../market-data/timeframe';
@@ -19,6 +20,11 @@ export interface SignalPipelineOptions {
   strategyParams: StrategyParams;
   risk: RiskParams;
   consensus: ConsensusOptions;
+  /**
+   * The adaptive consensus (ADAPTIVE_CONSENSUS): each vote weighed by its strategy's recent net
+   * performance on this symbol (AdaptiveWeights). Undefined (the default): every vote weighs 1.
+   */
+  adaptive?: AdaptiveOptions;
   /** Per-symbol quiet time after a signal, in candle time. */
   cooldownMs: number;
   /** `strategy_name` of the fused signals. */
@@ -41,6 +47,9 @@ export interface SignalPipelineOptions {
 
 interface SymbolState {
   strategies: Strategy[];
+  /** The adaptive consensus's learning for the symbol (kept across resets), and the weights this candle was fused with. */
+  adaptive?: AdaptiveWeights;
+  fusedWeights?: Float64Array;
   atr: Atr;
   lastOpenTime: number;
   /** The hole that resets the state, for the timeframe it was made for (saves a lookup per candle). */
@@ -57,6 +66,7 @@ interface SymbolState {
  */
 export class SignalPipeline {
   private readonly symbols = new Map<string, SymbolState>();
+  private readonly adaptive = new Map<string, AdaptiveWeights>();
   private readonly cooldown: Cooldown;
   private readonly ticks = new TickInference();
   private readonly fusion: Fusion;
@@ -67,6 +77,11 @@ export class SignalPipeline {
     this.fusion = new Fusion(opts.consensus);
     this.decision = new PipelineDecision(this.fusion);
     createStrategies(opts.strategies, opts.strategyParams); // fail fast on an unknown name
+  }
+
+  /** What the adaptive consensus has learned for a symbol (undefined when it is off or the symbol unseen). */
+  adaptiveWeights(symbol: string): AdaptiveWeights | undefined {
+    return this.adaptive.get(symbol);
   }
 
   /** One candle through the pipeline, as a self-contained result (the service's form). */
@@ -81,7 +96,7 @@ export class SignalPipeline {
   decide(candle: Candle): PipelineDecision {
     const d = this.decision;
     const state = this.stateFor(candle);
-    d.reset(candle, state?.strategies);
+    d.reset(candle, state?.strategies, state?.fusedWeights);
     if (state === undefined) return d;
     let inferredTick = state.settledTick;
     if (inferredTick === undefined) {
@@ -89,26 +104,42 @@ export class SignalPipeline {
       inferredTick = this.ticks.tick(candle.symbol);
       if (this.ticks.settled(candle.symbol)) state.settledTick = inferredTick;
     }
+    // Exits first: a would-be trade closed by this candle counts in the weights its votes are fused with.
+    const aw = state.adaptive;
+    aw?.onCandle(candle);
     let buys = 0;
     let sells = 0;
+    let buyWeight = 0;
+    let sellWeight = 0;
     let buyConf = 0;
     let sellConf = 0;
-    for (const s of state.strategies) {
+    const strategies = state.strategies;
+    for (let k = 0; k < strategies.length; k++) {
+      const s = strategies[k];
       s.next(candle);
+      const w = aw === undefined ? 1 : aw.weights[k];
       if (s.direction === 'BUY') {
         buys++;
-        buyConf += s.confidence;
+        buyWeight += w;
+        buyConf += w * s.confidence;
       } else if (s.direction === 'SELL') {
         sells++;
-        sellConf += s.confidence;
+        sellWeight += w;
+        sellConf += w * s.confidence;
       }
     }
     const atrValue = state.atr.add(candle.high, candle.low, candle.close);
     const atr = (d.atr = Number.isNaN(atrValue) ? undefined : atrValue);
     const tick = (d.tick = this.opts.tickSize?.(candle.symbol) ?? inferredTick);
 
+    // With every weight 1 (the fixed consensus) the weighted tallies are the counts themselves.
+    const fused = this.fusion.fuse(buyWeight, sellWeight, buyConf, sellConf, strategies.length);
+    if (aw !== undefined) {
+      state.fusedWeights!.set(aw.weights);
+      if (atr !== undefined && tick !== undefined) aw.afterVotes(candle, strategies, atr, tick);
+    }
     d.outcome = Outcome.NotFused;
-    if (!this.fusion.fuse(buys, sells, buyConf, sellConf, state.strategies.length)) return d;
+    if (!fused) return d;
     d.outcome = Outcome.AtrWarmingUp;
     if (atr === undefined || tick === undefined) return d;
     const t = candle.close_time + 1;
@@ -140,7 +171,8 @@ export class SignalPipeline {
       strategy_name: this.opts.strategyName,
       metadata: {
         consensus_confidence: consensusConfidence,
-        strategies_agree: agree,
+        strategies_agree: direction === 'BUY' ? buys : sells,
+        ...(aw === undefined ? {} : { weighted_agree: Math.round(agree * 100) / 100 }),
         risk_reward_ratio: lv.levels.riskReward,
         votes: d.votes(),
         candle_time: new Date(candle.open_time).toISOString(),
@@ -161,8 +193,11 @@ export class SignalPipeline {
       prev.lastOpenTime = candle.open_time;
       return prev;
     }
+    const adaptive = this.adaptiveFor(candle.symbol);
     const fresh: SymbolState = {
       strategies: createStrategies(this.opts.strategies, this.opts.strategyParams),
+      adaptive,
+      fusedWeights: adaptive && new Float64Array(this.opts.strategies.length).fill(1),
       atr: new Atr(this.opts.risk.atrPeriod),
       lastOpenTime: candle.open_time,
       timeframe: candle.timeframe,
@@ -170,5 +205,15 @@ export class SignalPipeline {
     };
     this.symbols.set(candle.symbol, fresh);
     return fresh;
+  }
+
+  /** The symbol's adaptive weights, kept across resets (a hole voids the open would-be trades, not what was learned). */
+  private adaptiveFor(symbol: string): AdaptiveWeights | undefined {
+    const opts = this.opts.adaptive;
+    if (opts === undefined) return undefined;
+    let aw = this.adaptive.get(symbol);
+    if (aw === undefined) this.adaptive.set(symbol, (aw = new AdaptiveWeights(this.opts.strategies.length, opts, this.opts.risk, this.opts.cooldownMs)));
+    else aw.voidOpen();
+    return aw;
   }
 }

@@ -59,7 +59,14 @@ export async function walkForwardCommand(a: WalkForwardArgs): Promise<number> {
     testMs,
     timeframes,
     workers,
-    settings: { pipeline: { strategies, strategyParams, risk, consensus, cooldownMs, strategyName, maxGapCandles }, tickSizes: a.cfg.tickSizes, costs: a.costs, maxHoldMs: a.maxHoldMs, seed, trials, minTrades },
+    settings: {
+      pipeline: { strategies, strategyParams, risk, consensus, cooldownMs, strategyName, maxGapCandles },
+      adaptive: { halfLifeTrades: a.cfg.adaptive.halfLifeTrades, sensitivity: a.cfg.adaptive.sensitivity },
+      tickSizes: a.cfg.tickSizes, costs: a.costs, maxHoldMs: a.maxHoldMs,
+      seed,
+      trials,
+      minTrades,
+    },
     onProgress: (done, total) => {
       if (!bar) return;
       if (done === 1) bar.start(total, 0);

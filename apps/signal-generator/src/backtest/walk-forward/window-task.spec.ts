@@ -12,6 +12,7 @@ const cfg = loadConfig({});
 const { strategies, strategyParams, risk, consensus, cooldownMs, strategyName } = cfg.pipeline;
 const settings: WalkForwardSettings = {
   pipeline: { strategies, strategyParams, risk, consensus, cooldownMs, strategyName },
+  adaptive: { halfLifeTrades: 20, sensitivity: 2 },
   tickSizes: {},
   costs: DEFAULT_COSTS,
   maxHoldMs: 3_600_000,

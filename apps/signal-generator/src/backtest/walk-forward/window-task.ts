@@ -1,5 +1,6 @@
 import { MicrosClock } from '@app/contracts';
 import type { CostModel } from '@app/trading';
+import type { AdaptiveOptions } from '../../fusion/adaptive-weights';
 import type { ConsensusOptions } from '../../fusion/consensus';
 import type { CandleSeries } from '../../market-data/replay/candle-series';
 import type { SignalPipelineOptions } from '../../pipeline/signal-pipeline';
@@ -12,8 +13,10 @@ import type { WalkForwardWindow } from './windows';
 
 /** What every window shares: the settings the tuning starts from and is compared with. */
 export interface WalkForwardSettings {
-  /** The service's pipeline settings (config): the untuned defaults. */
-  pipeline: Omit<SignalPipelineOptions, 'clock' | 'tickSize' | 'source'>;
+  /** The service's pipeline settings (config): the untuned defaults, with the fixed consensus. */
+  pipeline: Omit<SignalPipelineOptions, 'clock' | 'tickSize' | 'source' | 'adaptive'>;
+  /** The adaptive consensus every test window is also traded with (its costs and max hold are the run's). */
+  adaptive: Pick<AdaptiveOptions, 'halfLifeTrades' | 'sensitivity'>;
   tickSizes: Record<string, number>;
   costs: CostModel;
   maxHoldMs: number;
@@ -43,8 +46,11 @@ export interface SourceTrades {
   gross: number[];
 }
 
-/** The settings a test window is traded with: tuned on its training window, or the defaults. */
-export type VariantName = 'tuned' | 'default';
+/**
+ * The settings a test window is traded with: tuned on its training window or the defaults, each
+ * with the fixed and with the adaptive consensus (which changes only the fused signal).
+ */
+export type VariantName = 'tuned' | 'default' | 'tuned adaptive' | 'default adaptive';
 
 export interface WindowResult {
   window: WalkForwardWindow;
@@ -62,7 +68,7 @@ export interface WindowResult {
 
 /** How many backtest runs `runWindow` makes, for the progress bar. */
 export function runsPerWindow(settings: WalkForwardSettings): number {
-  return settings.trials + 1 + consensusGrid(settings.pipeline.strategies.length).length + 1 + 2;
+  return settings.trials + 1 + consensusGrid(settings.pipeline.strategies.length).length + 1 + 4;
 }
 
 /**
@@ -72,9 +78,10 @@ export function runsPerWindow(settings: WalkForwardSettings): number {
  *    training window; each strategy keeps the draw under which it alone scored best;
  * 2. with those, the defaults and every consensus threshold pair of the grid, on the training
  *    window; the fused signal keeps the best;
- * 3. the test window traded with the tuned settings and with the defaults, the pipelines warmed
- *    on the training window, no trade entered outside the test window (trades entered in it may
- *    close up to the max hold after it).
+ * 3. the test window traded with the tuned settings and with the defaults, each with the fixed
+ *    and the adaptive consensus, the pipelines (and the adaptive weights) warmed on the training
+ *    window, no trade entered outside the test window (trades entered in it may close up to the
+ *    max hold after it).
  * Score: the average net R (after costs) of the closed trades, among candidates with at least
  * `minTrades` of them; ties keep the earlier candidate, so the defaults win a tie.
  */
@@ -83,11 +90,18 @@ export async function runWindow(series: CandleSeries, task: WindowTask, onRun: (
   const base = s.pipeline;
   const fused = `fused (${base.strategyName})`;
   let runs = 0;
-  const run = async (strategyParams: StrategyParams, consensus: ConsensusOptions, until: number, trade?: { onClose: (source: string, net: number, gross: number) => void }): Promise<BacktestResult> => {
+  const run = async (
+    strategyParams: StrategyParams,
+    consensus: ConsensusOptions,
+    until: number,
+    trade?: { adaptive: boolean; onClose: (source: string, net: number, gross: number) => void },
+  ): Promise<BacktestResult> => {
     const r = await runBacktest(series.source(w.trainFrom, until), {
       ...base,
       strategyParams,
       consensus,
+      // costs and max hold: runBacktest gives the adaptive consensus its own
+      ...(trade?.adaptive ? { adaptive: { ...s.adaptive, costs: s.costs, maxHoldMs: s.maxHoldMs } } : {}),
       source: 'backtest',
       clock: new MicrosClock(() => 0),
       tickSize: (sym) => s.tickSizes[sym],
@@ -133,12 +147,15 @@ export async function runWindow(series: CandleSeries, task: WindowTask, onRun: (
 
   // 3. The test window, tuned and untuned, on the same candles.
   const variants: WindowResult['variants'] = [];
-  for (const [name, params, cons] of [
-    ['tuned', strategyParams, consensus],
-    ['default', base.strategyParams, base.consensus],
+  for (const [name, params, cons, adaptive] of [
+    ['tuned', strategyParams, consensus, false],
+    ['tuned adaptive', strategyParams, consensus, true],
+    ['default', base.strategyParams, base.consensus, false],
+    ['default adaptive', base.strategyParams, base.consensus, true],
   ] as const) {
     const trades = new Map<string, { net: number[]; gross: number[] }>();
     const r = await run(params, cons, w.testUntil + s.maxHoldMs, {
+      adaptive,
       onClose: (source, net, gross) => {
         let t = trades.get(source);
         if (!t) trades.set(source, (t = { net: [], gross: [] }));
