@@ -15,6 +15,7 @@ import { SignalsModule } from './signals/signals.module';
 import { SseModule } from './sse/sse.module';
 import { RequestStats } from './stats/request-stats';
 import { StatsController } from './stats/stats.controller';
+import { FleetLatency } from './latency/fleet-latency';
 
 /**
  * The api-gateway. `GATEWAY_CONFIG` and `RedisConnections` are global: feature modules listed
@@ -37,7 +38,7 @@ export class ApiGatewayModule {
         MarketModule,
       ],
       controllers: [IndexController, HealthController, StatsController],
-      providers: [RequestStats, { provide: APP_FILTER, useClass: AllExceptionsFilter }, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+      providers: [RequestStats, FleetLatency, { provide: APP_FILTER, useClass: AllExceptionsFilter }, { provide: APP_GUARD, useClass: ApiKeyGuard }],
     };
   }
 }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type Redis from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
+import { latencySamplesKey } from '@app/contracts';
+import { LatencySamples } from '@app/observability';
 import { MarketPublisher } from '@app/redis-streams';
 import { launchBrowser, startRedis, waitFor, type TestRedis } from '@app/testing';
 import { healthy, newRedis, startTestGateway, type TestGateway } from './gateway-harness';
@@ -49,6 +51,9 @@ describe('dashboard (browser)', () => {
     redis = newRedis(server.url);
     await seedMarket(redis);
     await seedPositions(redis);
+    // The generator's and the notifier's stages, as their replicas record them.
+    await new LatencySamples(redis, { key: latencySamplesKey('candle_to_signal') }).record(0.004);
+    await new LatencySamples(redis, { key: latencySamplesKey('telegram') }).record(0.35);
     gw = await startTestGateway(server.url, { DASHBOARD_DIR });
     await healthy(gw.url);
     browser = await launchBrowser();
@@ -92,6 +97,15 @@ describe('dashboard (browser)', () => {
     expect(text).toContain('price 1.9σ from VWAP');
     expect(text).toContain('ACTIVE');
     expect(text).toContain('LIVE');
+  });
+
+  it('shows p50/p99 of every delivery stage, the generator’s and the notifier’s included', async () => {
+    const system = page.locator('[data-testid=system]');
+    await system.getByText('stream → Telegram p50 / p99').waitFor({ timeout: 10_000 });
+    const text = await system.innerText();
+    for (const stage of ['candle close → signal', 'stream → served', 'stream → SSE', 'stream → Telegram', 'signal → ATAS ack']) expect(text).toContain(`${stage} p50 / p99`);
+    expect(text).toMatch(/candle close → signal p50 \/ p99\s+4 ms \/ 4 ms/);
+    expect(text).toMatch(/stream → Telegram p50 \/ p99\s+350 ms \/ 350 ms/);
   });
 
   it('draws the candle chart', async () => {

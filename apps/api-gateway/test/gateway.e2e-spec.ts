@@ -344,7 +344,9 @@ describe('api-gateway REST (the ATAS guide contract)', () => {
         sse_clients: 0,
         // Signals loaded by the rebuild were not delivered live: only the ack is a latency sample.
         latency: {
+          candle_to_signal: { count: 0, p50_ms: null, p99_ms: null },
           served: { count: 0, p50_ms: null, p99_ms: null },
+          telegram: { count: 0, p50_ms: null, p99_ms: null },
           sse: { count: 0, p50_ms: null, p99_ms: null },
           ack: { count: 1, p50_ms: expect.any(Number), p99_ms: expect.any(Number) },
         },

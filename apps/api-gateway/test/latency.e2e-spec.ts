@@ -1,5 +1,7 @@
 import type Redis from 'ioredis';
 import request from 'supertest';
+import { latencySamplesKey } from '@app/contracts';
+import { LatencySamples } from '@app/observability';
 import { startRedis, waitFor, type TestRedis } from '@app/testing';
 import { metricValue, newRedis, publishSignal, startTestGateway, type TestGateway } from './gateway-harness';
 import { connectSse } from './sse-test-client';
@@ -53,6 +55,41 @@ describe('api-gateway delivery latency', () => {
       expect(stats.latency.sse.p99_ms).toBeLessThan(5000);
     } finally {
       sse.close();
+    }
+  });
+
+  it('reports the generator’s and the notifier’s stages from the samples they keep in Redis, in the order a signal passes them', async () => {
+    // As every generator and notifier replica records them (LatencySamples, one list per stage).
+    const generator = new LatencySamples(redis, { key: latencySamplesKey('candle_to_signal') });
+    const notifier = new LatencySamples(redis, { key: latencySamplesKey('telegram') });
+    for (const ms of [2, 4, 6, 8]) await generator.record(ms / 1000);
+    for (const ms of [300, 900]) await notifier.record(ms / 1000);
+    const { latency } = (await request(gw.url).get('/api/stats').expect(200)).body as { latency: Record<string, unknown> };
+    expect(Object.keys(latency)).toEqual(['candle_to_signal', 'served', 'sse', 'telegram', 'ack']);
+    expect(latency.candle_to_signal).toEqual({ count: 4, p50_ms: 4, p99_ms: 8 });
+    expect(latency.telegram).toEqual({ count: 2, p50_ms: 300, p99_ms: 900 });
+  });
+
+  it('still answers /api/stats when Redis is away, with the other services’ stages blank', async () => {
+    let own = await startRedis();
+    const gw2 = await startTestGateway(own.url);
+    try {
+      await waitFor(async () => (await request(gw2.url).get('/api/health')).status === 200, { what: 'gateway ready' });
+      await own.stop();
+      const started = Date.now();
+      const res = await request(gw2.url).get('/api/stats');
+      expect(res.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(res.body.latency.candle_to_signal).toEqual({ count: null, p50_ms: null, p99_ms: null });
+      expect(res.body.latency.telegram).toEqual({ count: null, p50_ms: null, p99_ms: null });
+      expect(res.body.latency.served).toEqual({ count: 0, p50_ms: null, p99_ms: null });
+    } finally {
+      // Back on the same port, and reconnected, first: a gateway closed while its connections are
+      // still reconnecting does not finish closing.
+      own = await startRedis({ port: Number(new URL(own.url).port) });
+      await waitFor(async () => (await request(gw2.url).get('/api/health')).status === 200, { timeoutMs: 15_000, what: 'gateway reconnected' });
+      await gw2.close();
+      await own.stop();
     }
   });
 });

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ObservabilityModule } from '@app/observability';
+import { latencySamplesKey } from '@app/contracts';
+import { LatencySamples, ObservabilityModule } from '@app/observability';
 import type { NotifierConfig } from './config';
 import { TelegramCommands } from './commands/telegram-commands.service';
 import { WebhookController } from './commands/webhook.controller';
@@ -36,8 +37,9 @@ import { NOTIFIER_CONFIG, TELEGRAM_SENDER } from './tokens';
     },
     {
       provide: ChatDelivery,
-      inject: [NOTIFIER_CONFIG, DeliveryStore, TELEGRAM_SENDER],
-      useFactory: (cfg: NotifierConfig, store: DeliveryStore, sender: TelegramSender) => new ChatDelivery(store, sender, deliveryKeys(), cfg.limits),
+      inject: [NOTIFIER_CONFIG, DeliveryStore, TELEGRAM_SENDER, RedisConnections],
+      useFactory: (cfg: NotifierConfig, store: DeliveryStore, sender: TelegramSender, c: RedisConnections) =>
+        new ChatDelivery(store, sender, deliveryKeys(), cfg.limits, new LatencySamples(c.command, { key: latencySamplesKey('telegram') })),
     },
     TelegramQueue,
     TelegramProcessor,

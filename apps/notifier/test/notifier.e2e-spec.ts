@@ -1,4 +1,4 @@
-import { KEYS, STREAMS } from '@app/contracts';
+import { KEYS, latencySamplesKey, STREAMS } from '@app/contracts';
 import { ControlStore } from '@app/redis-streams';
 import { waitFor } from '@app/testing';
 import { formatControl, formatPositionClosed, formatSignal } from '../src/telegram/message.formatter';
@@ -58,6 +58,8 @@ describe('notifier process', () => {
     expect(metricValue(metrics, 'telegram_send_duration_seconds_count', { outcome: 'sent' })).toBeGreaterThanOrEqual(3);
     // Stored on the stream → accepted by Telegram, once per chat.
     expect(metricValue(metrics, 'notifier_signal_delivery_latency_seconds_count')).toBe(3);
+    // The same samples in Redis, where the gateway's /api/stats reads them.
+    expect(Number(await h.client.get(`${latencySamplesKey('telegram')}:count`))).toBe(3);
     expect(metricValue(metrics, 'bullmq_queue_jobs', { queue: 'telegram', state: 'failed' })).toBe(0);
     expect(metricValue(metrics, 'stream_group_lag', { stream: STREAMS.signals, group: 'notifier' })).toBe(0);
   });

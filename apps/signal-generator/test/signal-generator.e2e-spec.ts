@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { decodeEntry, MarketEntrySchema, MicrosClock, parseTimestampMs, SignalSchema, STREAMS } from '@app/contracts';
+import { decodeEntry, latencySamplesKey, MarketEntrySchema, MicrosClock, parseTimestampMs, SignalSchema, STREAMS } from '@app/contracts';
 import { freePort, startService, waitFor, ServiceProcess } from '@app/testing';
 import { loadConfig } from '../src/config';
 import { describeKlineFile } from '../src/market-data/replay/kline-file';
@@ -99,6 +99,9 @@ describe('signal-generator service (real process, real Redis)', () => {
     const buys = (await metric(port, /^signal_generator_signals_total\{symbol="ETHUSDT",direction="BUY",source="replay"/)) ?? 0;
     expect(buys).toBe(published.filter((s) => s.symbol === 'ETHUSDT' && s.direction === 'BUY').length);
     expect(await metric(port, /^signal_generator_candle_to_signal_seconds_count/)).toBe(published.length);
+    // The same samples in Redis, where the gateway's /api/stats reads them (the last 1000).
+    expect(Number(await redis.get(`${latencySamplesKey('candle_to_signal')}:count`))).toBe(published.length);
+    expect(await redis.llen(latencySamplesKey('candle_to_signal'))).toBe(Math.min(1000, published.length));
     expect(await metric(port, /^signal_generator_votes_total\{strategy="ema_cross",direction="BUY"/)).toBeGreaterThan(0);
     expect((await health(port)).status).toBe(200);
   });

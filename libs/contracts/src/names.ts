@@ -96,6 +96,8 @@ export const KEYS = {
    * answered), `:update:<id>` (webhook updates already taken by a replica).
    */
   telegramCommands: 'telegram:commands',
+  /** Prefix of the delivery stages' recent latency samples (latencySamplesKey). */
+  latencySamples: 'latency',
   /** String: JSON of the kill switch's current ControlState (absent: enabled). */
   control: 'control:state',
   /**
@@ -105,6 +107,19 @@ export const KEYS = {
    */
   generatorDecided: 'generator:decided',
 } as const;
+
+/**
+ * Delivery stages measured outside the gateway, whose recent samples live in Redis
+ * (`latencySamplesKey`) so the gateway's /api/stats can report them: candle close → signal on the
+ * stream (signal-generator), stream → Telegram accepted per chat (notifier).
+ */
+export const FLEET_LATENCY_STAGES = ['candle_to_signal', 'telegram'] as const;
+export type FleetLatencyStage = (typeof FLEET_LATENCY_STAGES)[number];
+
+/** The list of a stage's recent samples (seconds, newest first); `<key>:count` counts all. */
+export function latencySamplesKey(stage: FleetLatencyStage): string {
+  return `${KEYS.latencySamples}:${stage}`;
+}
 
 /** The checkpoint key of one feed: `source` keeps a replay of old data apart from the live feed. */
 export function generatorDecidedKey(source: string, symbol: string, timeframe: string): string {

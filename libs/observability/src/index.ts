@@ -9,3 +9,4 @@ export * from './redis.health';
 export * from './liveness.health';
 export * from './observability.module';
 export * from './bootstrap';
+export * from './latency-samples';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { histogram, LATENCY_BUCKETS } from '@app/observability';
+import { histogram, LATENCY_BUCKETS, quantileMs } from '@app/observability';
 
 /**
  * How long a signal takes from Redis to each place it is delivered, measured from its stream id's
@@ -56,11 +56,4 @@ export class DeliveryLatency {
     }
     return out;
   }
-}
-
-/** Nearest-rank quantile in ms, to 0.1 ms; null without samples. */
-export function quantileMs(sorted: readonly number[], q: number): number | null {
-  if (!sorted.length) return null;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return Math.round(sorted[i] * 10_000) / 10;
 }

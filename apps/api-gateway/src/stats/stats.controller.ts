@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { responseTimestamp } from '@app/contracts';
 import { DeliveryLatency } from '../latency/delivery-latency';
+import { FleetLatency } from '../latency/fleet-latency';
 import { SignalReadModel } from '../signals/signal-read-model.service';
 import { SseHub } from '../sse/sse-hub.service';
 import { RequestStats } from './request-stats';
@@ -17,12 +18,15 @@ export class StatsController {
     private readonly readModel: SignalReadModel,
     private readonly sse: SseHub,
     private readonly latency: DeliveryLatency,
+    private readonly fleet: FleetLatency,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'Usage statistics of this replica: requests, signals, SSE clients, uptime' })
   @ApiOkResponse({ description: 'Counters since this replica started' })
-  stats(): Record<string, unknown> {
+  async stats(): Promise<Record<string, unknown>> {
+    const fleet = await this.fleet.snapshot();
+    const own = this.latency.snapshot();
     const p = this.readModel.projection;
     const now = Date.now();
     const last = p.lastSignalAtMs;
@@ -44,8 +48,10 @@ export class StatsController {
         last_signal_age_seconds: last === null ? null : Math.max(0, Math.round((now - last) / 100) / 10),
       },
       sse_clients: this.sse.clientCount,
-      // This replica's stages, p50/p99 of the last 1000 signals each (Prometheus has all of them).
-      latency: this.latency.snapshot(),
+      // Each stage in the order a signal passes it, p50/p99 of its last 1000 samples (Prometheus has
+      // all of them): served, sse and ack measured by this replica; candle_to_signal (the
+      // generators) and telegram (the notifiers, per chat) by every replica of those services.
+      latency: { candle_to_signal: fleet.candle_to_signal, served: own.served, sse: own.sse, telegram: fleet.telegram, ack: own.ack },
       timestamp: responseTimestamp(new Date(now)),
     };
   }

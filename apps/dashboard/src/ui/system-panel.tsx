@@ -45,7 +45,7 @@ export function SystemPanel({ health, stats, stream }: Props) {
           </tr>
           {latencies.map((l) => (
             <tr key={l.stage}>
-              <td>{l.stage.replace(/_/g, ' ')} p50 / p99</td>
+              <td>{l.label} p50 / p99</td>
               <td>
                 {formatMs(l.p50)} / {formatMs(l.p99)}
               </td>

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { getLogger } from '@app/observability';
+import { getLogger, type LatencySamples } from '@app/observability';
 import { composeMessage } from '../telegram/digest';
 import type { PermanentReason, TransientReason } from '../telegram/send-outcome';
 import type { TelegramSender } from '../telegram/telegram.client';
@@ -38,6 +38,8 @@ export class ChatDelivery {
     private readonly sender: TelegramSender,
     private readonly keys: DeliveryKeys,
     private readonly limits: RateLimits,
+    /** Stream → Telegram accepted, per chat, for the gateway's /api/stats (the histogram has them all). */
+    private readonly latency?: LatencySamples,
   ) {}
 
   async deliver(chat: ChatTarget, entryKey: string): Promise<ChatResult> {
@@ -66,6 +68,12 @@ export class ChatDelivery {
       if (step.refused) refused = step.refused;
     }
     return { state: 'wait', ms: 0, reason: 'rate' };
+  }
+
+  private observeLatency(seconds: number): void {
+    signalDeliveryLatency.observe(seconds);
+    // Only a figure for /api/stats: never a reason to fail or repeat a delivery.
+    this.latency?.record(seconds).catch((err: unknown) => this.log.debug({ err: String(err) }, 'latency sample not recorded'));
   }
 
   /** The oldest entry's job looks again as soon as a slot frees; the others less often (see followerWaitMs). */
@@ -107,7 +115,7 @@ export class ChatDelivery {
           const now = Date.now();
           for (const item of pending.items.slice(0, message.count)) {
             itemsDelivered.inc({ kind: item.kind });
-            if (item.kind === 'signal') signalDeliveryLatency.observe(Math.max(0, now - entryTimeMs(item.entry_id)) / 1000);
+            if (item.kind === 'signal') this.observeLatency(Math.max(0, now - entryTimeMs(item.entry_id)) / 1000);
           }
           this.log.debug({ chat_id: chat.id, items: covered.length, kind: message.kind, message_id: outcome.messageId }, 'message sent');
           return { state: 'continue' };

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { Candle, CandleSchema, generatorDecidedKey, MicrosClock, ProducedSignalSchema, STREAMS, type ProducedSignal } from '@app/contracts';
-import { getLogger } from '@app/observability';
-import { InvalidPayloadError, validatePayload } from '@app/redis-streams';
+import { Candle, CandleSchema, generatorDecidedKey, latencySamplesKey, MicrosClock, ProducedSignalSchema, STREAMS, type ProducedSignal } from '@app/contracts';
+import { getLogger, LatencySamples } from '@app/observability';
+import { InvalidPayloadError, RedisConnections, validatePayload } from '@app/redis-streams';
 import type { GeneratorConfig } from '../config';
 import { FeedLiveness } from './feed.health';
 import type { MarketData } from '../market-data/market-data.factory';
@@ -36,13 +36,17 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
   private readonly decided = new Map<string, number>();
   private running: Promise<void> | undefined;
   private gaugeTimer: NodeJS.Timeout | undefined;
+  /** The candle → signal samples every generator adds to, for the gateway's /api/stats. */
+  private readonly latencySamples: LatencySamples;
 
   constructor(
     @Inject(GENERATOR_CONFIG) private readonly cfg: GeneratorConfig,
     @Inject(MARKET_DATA_SOURCE) private readonly market: MarketData,
     private readonly publisher: MarketFeedPublisher,
+    connections: RedisConnections,
   ) {
     this.feed = new FeedLiveness(market.source, cfg.feedStaleMs);
+    this.latencySamples = new LatencySamples(connections.command, { key: latencySamplesKey('candle_to_signal') });
     // One clock for every lane: timestamps stay unique across timeframes.
     const clock = new MicrosClock();
     this.lanes = createLanes(cfg.signalTimeframes, { ...cfg.pipeline, clock, tickSize: (s) => cfg.tickSizes[s] ?? market.tickSize(s) });
@@ -151,7 +155,10 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     const closedAt = this.cfg.marketSource === 'replay' ? deliveredAt : candle.close_time + 1;
     signals.forEach((signal, i) => {
       const id = written.signalIds[i];
-      m.latency.observe(Math.max(0, Date.now() - closedAt) / 1000);
+      const latency = Math.max(0, Date.now() - closedAt) / 1000;
+      m.latency.observe(latency);
+      // Only a figure for /api/stats: a Redis hiccup here must not hold the feed up or fail it.
+      this.latencySamples.record(latency).catch((err: unknown) => this.log.debug({ err: String(err) }, 'latency sample not recorded'));
       const md = signal.metadata;
       m.signals.inc({ symbol: signal.symbol, direction: signal.direction, source: md.source, timeframe: signal.timeframe });
       this.log.info(
