@@ -1,96 +1,176 @@
 /**
- * `npm run bench:gateway`: HTTP latency and throughput of the gateway's read endpoints against a
- * trivial route (`GET /`, a small object built per request) as the baseline. The gateway runs as
- * its own process (needs `npm run build`) over a private redis-server, loaded with 500 signals
- * of which 50 are active; the client is a keep-alive loop with fixed concurrency.
+ * Issue 15, item 1: the gateway's read endpoints beside a bare Fastify server returning the same
+ * bytes, measured in one run with the two servers taking turns (alternating rounds, medians).
  *
- *   npm run build && npm run bench:gateway            # REQUESTS=20000 CONCURRENCY=32 by default
+ *   gateway        the built api-gateway (dist/) over a private redis-server holding 500 signals,
+ *                  50 of them active (~1.3 KB each): every hook, metric and header of production
+ *   bare Fastify   bench/support/bare-fastify.server.js: one route per path, no hooks, answering
+ *                  with the gateway's bytes for that path prebuilt in a Buffer
+ *
+ * Both servers are pinned to the last CPU and the load generator (autocannon, keep-alive, fixed
+ * concurrency, in this process) to the first, where `taskset` exists. Then gzip and br clients on
+ * the largest list, and the gateway's RSS after all of it.
+ *
+ *   npm run build && npm run bench:gateway
+ *   env: BENCH_ROUNDS (3), BENCH_SECONDS per case (5), BENCH_CONNECTIONS (32),
+ *        BENCH_PROFILE=dir (the gateway runs with --cpu-prof, the profile is written there on exit)
  */
-import { Agent, request } from 'node:http';
-import Redis from 'ioredis';
-import { encodeEntry, MicrosClock, STREAMS, type NewSignal } from '@app/contracts';
-import { freePort, startRedis, startService, waitFor } from '@app/testing';
+import autocannon from 'autocannon';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startRedis, waitFor, type ServiceProcess } from '@app/testing';
+import { cpuSeconds, pin, rssMb, startBuiltApp, startScript } from './support/bench-process';
+import { median, reportRows, type BenchRow } from './support/results';
+import { seedSignals } from './support/signal-fixture';
 
-const REQUESTS = Number(process.env.REQUESTS ?? 20_000);
-const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 
-const ROUTES = ['/', '/api/signals', '/api/signals/latest', '/api/signals/S7X', '/api/signals?timeframe=1m&limit=10', '/api/signals/history'];
+const ROUTES = (process.env.BENCH_ROUTES ?? '/api/signals/latest,/api/signals,/api/signals/history').split(',');
+const RSS_GOAL_MB = 150;
 
-function signal(clock: MicrosClock, i: number): NewSignal {
-  return {
-    timestamp: clock.nowTimestamp(),
-    symbol: `S${i % 60}X`,
-    direction: 'BUY',
-    entry_price: 3500,
-    stop_loss: 3482.5,
-    take_profit: 3542,
-    leverage: 20,
-    signal_strength: 85.5,
-    timeframe: i % 2 ? '1m' : '5m',
-    strategy_name: 'ConsensusScalping',
-    metadata: {
-      consensus_confidence: 75,
-      strategies_agree: 4,
-      risk_reward_ratio: 2.4,
-      votes: [
-        { strategy: 'ema_cross', direction: 'BUY', confidence: 78, reason: 'EMA9 crossed above EMA21' },
-        { strategy: 'rsi_extreme', direction: 'BUY', confidence: 71, reason: 'RSI(14) 27 turning up' },
-      ],
-    },
-  };
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Server CPU time per request (user + system): what the server spends, whatever else runs. */
+  cpuUs: number;
 }
 
-function get(agent: Agent, port: number, path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
-      res.on('data', () => undefined);
-      res.on('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - t0) / 1e6) : reject(new Error(`${path}: ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+interface Target {
+  port: number;
+  pid: number;
 }
 
-async function measure(port: number, path: string): Promise<{ rps: number; p50: number; p99: number; bytes: number }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  for (let i = 0; i < 500; i++) await get(agent, port, path); // warm-up
-  const latencies: number[] = [];
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < REQUESTS) latencies.push(await get(agent, port, path));
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const size = await fetch(`http://127.0.0.1:${port}${path}`).then(async (r) => (await r.text()).length);
-  return { rps: latencies.length / seconds, p50: latencies[Math.floor(latencies.length * 0.5)], p99: latencies[Math.floor(latencies.length * 0.99)], bytes: size };
+async function load(target: Target, path: string, seconds: number, headers: Record<string, string> = {}): Promise<Run> {
+  const cpu0 = cpuSeconds(target.pid);
+  const r = await autocannon({ url: `http://127.0.0.1:${target.port}${path}`, connections: CONNECTIONS, duration: seconds, headers });
+  const cpu = cpuSeconds(target.pid) - cpu0;
+  if (r.errors || r.timeouts || r.non2xx) throw new Error(`${path} on :${target.port}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`);
+  return { rps: r.requests.total / seconds, p50: r.latency.p50, p99: r.latency.p99, cpuUs: (cpu / r.requests.total) * 1e6 };
+}
+
+async function startBare(bodies: Record<string, string>, dir: string): Promise<{ proc: ServiceProcess; port: number }> {
+  const file = join(dir, 'bodies.json');
+  writeFileSync(file, JSON.stringify(bodies));
+  const port = await freePort();
+  const proc = startScript('bench/support/bare-fastify.server.js', [String(port), file]);
+  await proc.waitForOutput(/listening/, 30_000);
+  return { proc, port };
 }
 
 async function main(): Promise<void> {
-  const redisServer = await startRedis();
-  const redis = new Redis(redisServer.url);
-  const clock = new MicrosClock();
-  const p = redis.pipeline();
-  for (let i = 0; i < 500; i++) p.xadd(STREAMS.signals, '*', ...encodeEntry(signal(clock, i)));
-  await p.exec();
-  const port = await freePort();
-  const gateway = startService('api-gateway', { REDIS_URL: redisServer.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SIGNAL_TTL_SECONDS: '3600' });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
+  const redis = await startRedis();
+  const gwPort = await freePort();
+  await seedSignals(redis.url, 500);
+  const gateway = startBuiltApp(
+    'api-gateway',
+    { REDIS_URL: redis.url, PORT: String(gwPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SIGNAL_TTL_SECONDS: '3600' },
+    PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+  );
+  let bare: { proc: ServiceProcess; port: number } | undefined;
   try {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null))?.status === 200, { timeoutMs: 15_000, what: 'gateway' });
-    console.log(`GET x ${REQUESTS}, concurrency ${CONCURRENCY}, 500 signals in history, 50 active (client and server on one machine)`);
-    console.log('route'.padEnd(42) + 'req/s'.padStart(9) + 'p50 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'bytes'.padStart(9));
-    for (const route of ROUTES) {
-      const r = await measure(port, route);
-      console.log(route.padEnd(42) + r.rps.toFixed(0).padStart(9) + r.p50.toFixed(2).padStart(9) + r.p99.toFixed(2).padStart(9) + String(r.bytes).padStart(9));
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${gwPort}/api/health`).catch(() => null))?.status === 200, { timeoutMs: 30_000, what: 'gateway' });
+    const bodies: Record<string, string> = {};
+    for (const path of ROUTES) bodies[path] = await (await fetch(`http://127.0.0.1:${gwPort}${path}`, { headers: { 'Accept-Encoding': 'identity' } })).text();
+    bare = await startBare(bodies, dir);
+    const lastCpu = cpus().length - 1;
+    if (lastCpu > 0) {
+      pin(gateway.process.pid!, lastCpu);
+      pin(bare.proc.process.pid!, lastCpu);
+      pin(process.pid, 0);
     }
+    const servers = { gateway: { port: gwPort, pid: gateway.process.pid! }, bare: { port: bare.port, pid: bare.proc.process.pid! } };
+    console.log(`${ROUNDS} rounds x ${SECONDS} s per case, ${CONNECTIONS} connections; bodies: ${ROUTES.map((p) => `${p} ${Buffer.byteLength(bodies[p])} B`).join(', ')}`);
+    for (const path of ROUTES) for (const target of Object.values(servers)) await load(target, path, 1); // JIT warm-up
+
+    const runs: Record<string, Record<'gateway' | 'bare', Run[]>> = {};
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const path of ROUTES) {
+        runs[path] ??= { gateway: [], bare: [] };
+        const order = round % 2 ? (['bare', 'gateway'] as const) : (['gateway', 'bare'] as const);
+        for (const who of order) {
+          const run = await load(servers[who], path, SECONDS);
+          runs[path][who].push(run);
+          console.log(`round ${round + 1} ${who.padEnd(8)} ${path.padEnd(22)} ${run.rps.toFixed(0).padStart(7)} req/s  p50 ${run.p50} ms  p99 ${run.p99} ms  ${run.cpuUs.toFixed(1)} us CPU/req`);
+        }
+      }
+    }
+
+    const compressed: Record<string, { run: Run; bytes: number }> = {};
+    for (const encoding of ['gzip', 'br']) {
+      const res = await fetch(`http://127.0.0.1:${gwPort}/api/signals/history`, { headers: { 'Accept-Encoding': encoding } });
+      const bytes = Number(res.headers.get('content-length') ?? NaN);
+      await res.arrayBuffer();
+      compressed[encoding] = { run: await load(servers.gateway, '/api/signals/history', SECONDS, { 'Accept-Encoding': encoding }), bytes };
+    }
+
+    const rss = rssMb(gateway.process.pid!);
+    const rows: BenchRow[] = [];
+    const note = `median of ${ROUNDS}, ${CONNECTIONS} connections`;
+    for (const path of ROUTES) {
+      const g = runs[path].gateway;
+      const b = runs[path].bare;
+      const rps = median(g.map((r) => r.rps));
+      const bareRps = median(b.map((r) => r.rps));
+      const p99 = median(g.map((r) => r.p99));
+      const bareP99 = median(b.map((r) => r.p99));
+      const size = `${Math.round(Buffer.byteLength(bodies[path]) / 1024)} KB`;
+      rows.push({
+        bench: 'gateway',
+        measure: `GET ${path} (${size}) req/s`,
+        value: rps,
+        unit: 'req/s',
+        better: 'higher',
+        baseline: { name: 'bare Fastify', value: bareRps },
+        goal: { text: '>= 0.9x bare', met: rps >= 0.9 * bareRps },
+        note,
+      });
+      rows.push({
+        bench: 'gateway',
+        measure: `GET ${path} server CPU per request`,
+        value: median(g.map((r) => r.cpuUs)),
+        unit: 'us',
+        better: 'lower',
+        baseline: { name: 'bare Fastify', value: median(b.map((r) => r.cpuUs)) },
+        note: 'user + system time of the server process',
+      });
+      rows.push({
+        bench: 'gateway',
+        measure: `GET ${path} p99`,
+        value: p99,
+        unit: 'ms',
+        better: 'lower',
+        baseline: { name: 'bare Fastify', value: bareP99 },
+        // Latencies are whole milliseconds: a 1 ms baseline would make any 2 ms a miss.
+        goal: { text: '<= 1.5x bare (+1 ms resolution)', met: p99 <= 1.5 * bareP99 + 1 },
+        note,
+      });
+    }
+    const identity = median(runs['/api/signals/history'].gateway.map((r) => r.rps));
+    for (const [encoding, c] of Object.entries(compressed)) {
+      rows.push({
+        bench: 'gateway',
+        measure: `GET /api/signals/history, Accept-Encoding: ${encoding} (${Math.round(c.bytes / 1024)} KB) req/s`,
+        value: c.run.rps,
+        unit: 'req/s',
+        better: 'higher',
+        baseline: { name: 'gateway, identity', value: identity },
+        note: `p99 ${c.run.p99} ms, one round`,
+      });
+    }
+    rows.push({ bench: 'gateway', measure: 'gateway RSS after the load', value: rss, unit: 'MB', better: 'lower', goal: { text: `< ${RSS_GOAL_MB} MB`, met: rss < RSS_GOAL_MB } });
+    reportRows(rows);
   } finally {
-    await gateway.kill();
-    redis.disconnect();
-    await redisServer.stop();
+    await bare?.proc.kill();
+    // SIGINT so a --cpu-prof profile is written on the way out.
+    await gateway.kill(PROFILE_DIR ? 'SIGINT' : 'SIGTERM');
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -28,6 +28,7 @@ import {
 import { fastIndicatorLoop } from './support/fast-loop';
 import { fasterIndicatorLoop } from './support/faster-loop';
 import { rate, sampleCandles } from './support/sample';
+import { reportRows } from './support/results';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ta = new IndicatorsSync();
@@ -134,6 +135,14 @@ async function main(): Promise<void> {
   process.stdout.write(`| trading-signals Faster* loop (baseline) | ${fmt(base)} | 1.00x |\n`);
   process.stdout.write(`| @ixjb94/indicators, one batch call per indicator | ${fmt(alt)} | ${(alt / base).toFixed(2)}x |\n`);
   process.stdout.write(`| the pipeline's incremental indicators (indicators/), same loop | ${fmt(own)} | ${(own / base).toFixed(2)}x |\n\n`);
+  const baseline = { name: 'trading-signals Faster* loop', value: base };
+  reportRows(
+    [
+      { bench: 'indicators', measure: "the pipeline's incremental indicators candles/s", value: own, unit: 'candles/s', better: 'higher', baseline },
+      { bench: 'indicators', measure: '@ixjb94/indicators batch candles/s', value: alt, unit: 'candles/s', better: 'higher', baseline, note: 'whole arrays, no incremental update' },
+    ],
+    { print: false },
+  );
   process.stdout.write(`| indicator | values compared | max difference from trading-signals (relative) | within 1e-9 |\n|---|---:|---:|---|\n`);
   const refs = cols.map(referenceSeries);
   const alts = cols.map(alternativeSeries);

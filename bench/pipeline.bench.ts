@@ -29,6 +29,7 @@ import { readKlineBatches } from '../apps/signal-generator/src/market-data/repla
 import type { KlineFile } from '../apps/signal-generator/src/market-data/replay/kline-file';
 import { SignalPipeline } from '../apps/signal-generator/src/pipeline/signal-pipeline';
 import { fasterIndicatorLoop } from './support/faster-loop';
+import { reportRows } from './support/results';
 import { SAMPLE_FILES, sampleCandles } from './support/sample';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -160,6 +161,16 @@ async function main(): Promise<void> {
     const pipe = med(row('full pipeline, decide()').cpu);
     const csv = med(row('CSV reader').cpu);
     process.stdout.write(`\ngoals (per CPU-second, one core): full pipeline >= 1,000,000 candles/s: ${fmt(pipe)} ${pipe >= 1e6 ? 'met' : 'NOT met'}; CSV reader >= 2,000,000 candles/s: ${fmt(csv)} ${csv >= 2e6 ? 'met' : 'NOT met'}\n`);
+    const perCpu = (name: string) => med(row(name).cpu);
+    const note = `per CPU-second, median of ${ROUNDS}`;
+    reportRows(
+      [
+        { bench: 'pipeline', measure: 'full pipeline, decide() candles/s', value: pipe, unit: 'candles/s', better: 'higher', baseline: { name: 'Faster* indicator loop', value: perCpu('baseline: Faster* indicator loop') }, goal: { text: '>= 1,000,000 on one core', met: pipe >= 1e6 }, note },
+        { bench: 'pipeline', measure: 'CSV reader candles/s', value: csv, unit: 'candles/s', better: 'higher', baseline: { name: 'bare CSV split loop', value: perCpu('baseline: bare CSV split loop') }, goal: { text: '>= 2,000,000', met: csv >= 2e6 }, note },
+        { bench: 'pipeline', measure: 'CSV reader + pipeline candles/s', value: perCpu('CSV reader + pipeline'), unit: 'candles/s', better: 'higher', baseline: { name: 'Faster* indicator loop', value: perCpu('baseline: Faster* indicator loop') }, note },
+      ],
+      { print: false },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

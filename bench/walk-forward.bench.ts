@@ -22,6 +22,7 @@ import { loadConfig } from '../apps/signal-generator/src/config';
 import { CandleSeries } from '../apps/signal-generator/src/market-data/replay/candle-series';
 import type { KlineFile } from '../apps/signal-generator/src/market-data/replay/kline-file';
 import { writeBenchmarkSection } from './support/benchmarks-md';
+import { reportRows } from './support/results';
 import { SAMPLE_FILES } from './support/sample';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -103,6 +104,10 @@ async function main(): Promise<void> {
     ].join('\n');
     process.stdout.write(`${md}\n`);
     writeBenchmarkSection('walk-forward', md);
+    reportRows(
+      [{ bench: 'walk-forward', measure: `${windows} windows on ${WORKERS} worker threads, wall`, value: many, unit: 's', better: 'lower', baseline: { name: '1 worker thread', value: one }, note: `median of ${ROUNDS}` }],
+      { print: false },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench`: every benchmark in turn (several minutes), then one table of what they
+ * measured with each baseline and ratio, printed and written to BENCHMARKS.md (section
+ * `summary`) with the machine, the commit, the date and the load average around each benchmark:
+ * the machine may be shared, so the ratios to baselines measured in the same run are the figures
+ * to read. A benchmark reports its rows with `reportRows()` (bench/support/results.ts); see
+ * bench/README.md to add one. Never part of `npm test`.
+ *
+ *   npm run bench                         (builds first: the gateway benchmarks run dist/)
+ *   BENCH_ONLY=gateway,sse npm run bench  a subset, by name below
+ */
+import { spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { writeBenchmarkSection } from './support/benchmarks-md';
+import { markdownTable, type BenchRow } from './support/results';
+
+/** Name → script, in the order they run. */
+const BENCHES: [string, string][] = [
+  ['indicators', 'bench/indicator-libraries.bench.ts'],
+  ['pipeline', 'bench/pipeline.bench.ts'],
+  ['strategies', 'bench/strategies.bench.ts'],
+  ['walk-forward', 'bench/walk-forward.bench.ts'],
+  ['gateway', 'bench/gateway.bench.ts'],
+  ['sse', 'bench/sse-fanout.bench.ts'],
+  ['notifier', 'bench/notifier.bench.ts'],
+];
+
+const ROOT = join(__dirname, '..');
+
+interface Ran {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  loadBefore: number;
+  loadAfter: number;
+}
+
+function commit(): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${sha} with local changes` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function main(): void {
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+  const selected = BENCHES.filter(([name, script]) => (!only || only.includes(name)) && existsSync(join(ROOT, script)));
+  const dir = mkdtempSync(join(tmpdir(), 'bench-results-'));
+  const file = join(dir, 'rows.jsonl');
+  const ran: Ran[] = [];
+  const started = new Date();
+  try {
+    for (const [name, script] of selected) {
+      process.stdout.write(`\n=== ${name}: ${script}\n`);
+      const loadBefore = loadavg()[0];
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, ['-r', '@swc-node/register', join(ROOT, script)], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, BENCH_RESULTS: file } });
+      ran.push({ name, ok: r.status === 0, seconds: (performance.now() - t0) / 1000, loadBefore, loadAfter: loadavg()[0] });
+    }
+    const rows: BenchRow[] = existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as BenchRow)
+      : [];
+    const cpu = cpus();
+    const md = [
+      '## Summary: `npm run bench`',
+      '',
+      `Machine: ${cpu.length} vCPU ${cpu[0]?.model.trim() ?? ''}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${process.platform}; ` +
+        `commit ${commit()}; ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+      '',
+      'Load average (1 min) around each benchmark (the machine may be shared; read the ratios to the baselines measured in the same run): ' +
+        ran.map((r) => `${r.name} ${r.loadBefore.toFixed(1)} -> ${r.loadAfter.toFixed(1)} (${Math.round(r.seconds)} s${r.ok ? '' : ', FAILED'})`).join('; ') +
+        '.',
+      '',
+      'Ratio is value / baseline as measured: above 1 is better for rates (req/s, candles/s), worse for times and sizes (ms, s, MB).',
+      '',
+      markdownTable(rows),
+    ].join('\n');
+    process.stdout.write(`\n${md}\n`);
+    if (!only) writeBenchmarkSection('summary', md);
+    else process.stdout.write('\n(BENCH_ONLY: BENCHMARKS.md left as it was)\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (ran.some((r) => !r.ok)) process.exit(1);
+}
+
+main();

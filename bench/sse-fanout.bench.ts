@@ -1,0 +1,180 @@
+/**
+ * Issue 15, item 6: SSE fan-out. N clients on one gateway (`GET /api/signals/stream`) beside a
+ * bare Node SSE server (bench/support/bare-sse.server.js: node:http, one XREAD loop, one frame
+ * written to every connection) reading the same Redis stream: the time from XADD to the last
+ * client receiving the event, p50 and p99 over the events, the server's CPU per event and its RSS.
+ *
+ * The clients are raw sockets in forked processes (bench/support/sse-clients.worker.ts), pinned
+ * with this process to the first CPU where `taskset` exists; the servers to the last. The servers
+ * take turns (the order alternates per client count). Each event is sent once every client has
+ * the previous one.
+ *
+ *   npm run build && npm run bench:sse
+ *   env: BENCH_SSE_CLIENTS (100,1000,5000,10000), BENCH_SSE_EVENTS per run (30)
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import Redis from 'ioredis';
+import { encodeEntry, MicrosClock, STREAMS } from '@app/contracts';
+import { freePort, startRedis, waitFor, type ServiceProcess } from '@app/testing';
+import { cpuSeconds, pin, rssMb, startBuiltApp, startScript } from './support/bench-process';
+import { reportRows, type BenchRow } from './support/results';
+import { benchSignal } from './support/signal-fixture';
+
+const CLIENTS = (process.env.BENCH_SSE_CLIENTS ?? '100,1000,5000,10000').split(',').map(Number);
+const EVENTS = Number(process.env.BENCH_SSE_EVENTS ?? 30);
+const WARM_UP_EVENTS = 3;
+const PER_WORKER = 2500;
+const P99_GOAL_MS = 50;
+
+interface Server {
+  name: 'gateway' | 'bare Node SSE';
+  port: number;
+  path: string;
+  proc: ServiceProcess;
+}
+
+interface Run {
+  p50: number;
+  p99: number;
+  cpuMsPerEvent: number;
+  rssMb: number;
+}
+
+/** Nearest-rank percentile. */
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+class Worker {
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<never>;
+  constructor() {
+    this.child = fork(join(__dirname, 'support', 'sse-clients.worker.ts'), [], { execArgv: ['-r', '@swc-node/register'], stdio: 'inherit' });
+    this.exited = new Promise<never>((_, reject) => this.child.once('exit', (code) => reject(new Error(`SSE client worker exited (${code})`))));
+    this.exited.catch(() => undefined);
+  }
+  get pid(): number {
+    return this.child.pid!;
+  }
+  async ask<T>(msg: object, reply: string): Promise<T> {
+    const answer = new Promise<T>((resolve) => {
+      const onMessage = (m: { type: string }) => {
+        if (m.type !== reply) return;
+        this.child.off('message', onMessage);
+        resolve(m as T);
+      };
+      this.child.on('message', onMessage);
+    });
+    this.child.send(msg);
+    return Promise.race([answer, this.exited]);
+  }
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.disconnect();
+    await exited;
+  }
+}
+
+async function run(server: Server, clients: number, redis: Redis, clock: MicrosClock, seq: { n: number }): Promise<Run> {
+  const workers = Array.from({ length: Math.ceil(clients / PER_WORKER) }, () => new Worker());
+  try {
+    if (cpus().length > 1) for (const w of workers) pin(w.pid, 0);
+    const n = workers.length;
+    await Promise.all(
+      workers.map((w, i) => w.ask({ type: 'connect', port: server.port, path: server.path, count: Math.floor(clients / n) + (i < clients % n ? 1 : 0) }, 'connected')),
+    );
+    const latencies: number[] = [];
+    let cpuFrom = 0;
+    for (let k = 1; k <= WARM_UP_EVENTS + EVENTS; k++) {
+      if (k === WARM_UP_EVENTS + 1) cpuFrom = cpuSeconds(server.proc.process.pid!);
+      const sentAt = performance.timeOrigin + performance.now();
+      await redis.xadd(STREAMS.signals, '*', ...encodeEntry(benchSignal(clock, seq.n++)));
+      const reached = await Promise.all(workers.map((w) => w.ask<{ last: number; missing: number }>({ type: 'await', k }, 'reached')));
+      const missing = reached.reduce((n, r) => n + r.missing, 0);
+      if (missing) throw new Error(`${server.name}, ${clients} clients: ${missing} never got event ${k}`);
+      if (k > WARM_UP_EVENTS) latencies.push(Math.max(...reached.map((r) => r.last)) - sentAt);
+      await delay(20);
+    }
+    const cpu = cpuSeconds(server.proc.process.pid!) - cpuFrom;
+    const result = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMsPerEvent: (cpu / EVENTS) * 1000, rssMb: rssMb(server.proc.process.pid!) };
+    await Promise.all(workers.map((w) => w.ask({ type: 'close' }, 'closed')));
+    return result;
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+}
+
+async function main(): Promise<void> {
+  const redisServer = await startRedis();
+  const redis = new Redis(redisServer.url);
+  const clock = new MicrosClock();
+  const seq = { n: 0 };
+  const gwPort = await freePort();
+  const barePort = await freePort();
+  const gateway: Server = {
+    name: 'gateway',
+    port: gwPort,
+    path: '/api/signals/stream',
+    proc: startBuiltApp('api-gateway', { REDIS_URL: redisServer.url, PORT: String(gwPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SIGNAL_TTL_SECONDS: '3600' }),
+  };
+  const bare: Server = { name: 'bare Node SSE', port: barePort, path: '/stream', proc: startScript('bench/support/bare-sse.server.js', [String(barePort), redisServer.url, STREAMS.signals]) };
+  try {
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${gwPort}/api/health`).catch(() => null))?.status === 200, { timeoutMs: 30_000, what: 'gateway' });
+    await bare.proc.waitForOutput(/listening/, 30_000);
+    const lastCpu = cpus().length - 1;
+    if (lastCpu > 0) {
+      pin(gateway.proc.process.pid!, lastCpu);
+      pin(bare.proc.process.pid!, lastCpu);
+      pin(process.pid, 0);
+    }
+    console.log(`${EVENTS} events per run (after ${WARM_UP_EVENTS} unmeasured), clients: ${CLIENTS.join(', ')}`);
+    const rows: BenchRow[] = [];
+    for (const [i, clients] of CLIENTS.entries()) {
+      const order = i % 2 ? [bare, gateway] : [gateway, bare];
+      const results = new Map<Server, Run>();
+      for (const server of order) {
+        const r = await run(server, clients, redis, clock, seq);
+        results.set(server, r);
+        console.log(`${String(clients).padStart(6)} clients  ${server.name.padEnd(14)} p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  CPU ${r.cpuMsPerEvent.toFixed(2)} ms/event  RSS ${r.rssMb.toFixed(0)} MB`);
+      }
+      const g = results.get(gateway)!;
+      const b = results.get(bare)!;
+      const note = `${EVENTS} events`;
+      rows.push(
+        { bench: 'sse', measure: `${clients} clients, XADD -> last client p50`, value: g.p50, unit: 'ms', better: 'lower', baseline: { name: 'bare Node SSE', value: b.p50 }, goal: { text: '<= 1.1x bare', met: g.p50 <= 1.1 * b.p50 }, note },
+        {
+          bench: 'sse',
+          measure: `${clients} clients, XADD -> last client p99`,
+          value: g.p99,
+          unit: 'ms',
+          better: 'lower',
+          baseline: { name: 'bare Node SSE', value: b.p99 },
+          goal: clients === 5000 ? { text: `<= 1.1x bare and < ${P99_GOAL_MS} ms`, met: g.p99 <= 1.1 * b.p99 && g.p99 < P99_GOAL_MS } : { text: '<= 1.1x bare', met: g.p99 <= 1.1 * b.p99 },
+          note,
+        },
+        { bench: 'sse', measure: `${clients} clients, server CPU per event`, value: g.cpuMsPerEvent, unit: 'ms', better: 'lower', baseline: { name: 'bare Node SSE', value: b.cpuMsPerEvent } },
+        { bench: 'sse', measure: `${clients} clients, server RSS`, value: g.rssMb, unit: 'MB', better: 'lower', baseline: { name: 'bare Node SSE', value: b.rssMb } },
+      );
+    }
+    reportRows(rows);
+  } catch (err) {
+    console.error(gateway.proc.output().slice(-2000));
+    throw err;
+  } finally {
+    await gateway.proc.kill();
+    await bare.proc.kill();
+    redis.disconnect();
+    await redisServer.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
