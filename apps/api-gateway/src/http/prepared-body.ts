@@ -82,9 +82,10 @@ export class PerSecondBody {
  * Sends a prepared JSON body, compressed when the client accepts gzip or br and the body is
  * large enough. `Vary: Accept-Encoding` always: the same URL can answer in either form.
  */
-export async function preparedReply(request: FastifyRequest, reply: FastifyReply, body: PreparedBody): Promise<Buffer> {
+export function preparedReply(request: FastifyRequest, reply: FastifyReply, body: PreparedBody): Buffer | Promise<Buffer> {
   reply.header('Content-Type', JSON_CONTENT_TYPE).header('Vary', 'Accept-Encoding');
   const coding = body.compressible ? negotiateCoding(request.headers['accept-encoding']) : undefined;
+  // The bytes themselves when not compressing: a promise would cost a microtask per request.
   if (coding === undefined) return body.bytes;
   reply.header('Content-Encoding', coding);
   return body.compressed(coding);

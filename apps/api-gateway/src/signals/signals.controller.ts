@@ -60,7 +60,7 @@ export class SignalsController {
     @Query(new ZodPipe(ListQuerySchema)) query: ListQuery,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Buffer> {
+  ): Buffer | Promise<Buffer> {
     this.readModel.assertReady();
     return preparedReply(req, reply, this.bodies.activeList(this.readModel.projection.active(), { ...query, symbol }));
   }
