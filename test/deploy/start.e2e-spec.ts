@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { KEYS } from '@app/contracts';
-import { freePort, waitFor } from '@app/testing';
+import { candlePixels, freePort, launchBrowser, waitFor } from '@app/testing';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -78,13 +78,52 @@ describe('npm start (scripts/start.ts)', () => {
       },
       { timeoutMs: 60_000, intervalMs: 500, what: 'signals on the gateway' },
     );
+  /**
+   * The cockpit issue's done-when, in a browser: within a minute of `npm start` the dashboard shows
+   * live signals with their votes on a drawn chart, and its pause button stops /api/signals/latest
+   * from offering a signal until resume.
+   */
+  async function dashboardDoneWhen(l: Launch, launchedAt: number): Promise<void> {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+      await page.goto(`http://127.0.0.1:${l.ports.GATEWAY_PORT}/dashboard`);
+      const first = page.locator('[data-testid=signal-feed] .signal').first();
+      await first.waitFor({ timeout: Math.max(1000, 60_000 - (Date.now() - launchedAt)) });
+      expect(await first.textContent()).toMatch(/ema_cross|rsi_extreme|bollinger_reentry|macd_turn|vwap_deviation|stochastic_cross|volume_spike/);
+      await waitFor(async () => (await candlePixels(page)) > 500, { timeoutMs: 10_000, what: 'candles drawn' });
+      const shownAfterMs = Date.now() - launchedAt;
+      expect(shownAfterMs).toBeLessThan(60_000);
+
+      const latest = async () => ((await (await gateway(l, '/api/signals/latest')).json()) as { signal: { id: string } | null }).signal;
+      await page.locator('[data-testid=pause]').click();
+      await page.locator('[data-testid=trading-state]', { hasText: 'PAUSED' }).waitFor({ timeout: 3000 });
+      expect(await latest()).toBeNull();
+      // Signals keep coming at x600 while paused; none is offered.
+      const storedWhilePaused = await waitFor(async () => {
+        const h = (await (await gateway(l, '/api/signals/history')).json()) as { signals: { state: string }[] };
+        return h.signals.some((x) => x.state === 'paused');
+      }, { timeoutMs: 60_000, intervalMs: 500, what: 'a signal stored while paused' });
+      expect(storedWhilePaused).toBe(true);
+      expect(await latest()).toBeNull();
+      await page.locator('[data-testid=resume]').click();
+      await page.locator('[data-testid=trading-state]', { hasText: 'TRADING' }).waitFor({ timeout: 3000 });
+      await waitFor(latest, { timeoutMs: 60_000, intervalMs: 500, what: 'a signal offered again after resume' });
+      process.stdout.write(`[npm start] dashboard showed a signal with its votes on a drawn chart ${shownAfterMs} ms after npm start\n`);
+    } finally {
+      await browser.close();
+    }
+  }
+
   const reset = (dataDir: string) => spawnSync('npm', ['run', 'reset', '--', '--data-dir', dataDir], { cwd: ROOT, encoding: 'utf8' });
 
   it('runs the whole system with prefixed logs and stops it all on Ctrl-C', async () => {
+    const launchedAt = Date.now();
     const run = await launch(['--private-redis']);
     const redisPort = Number((await run.seen(/started a private redis-server at redis:\/\/127\.0\.0\.1:(\d+)/, 60_000))[1]);
     const signals = await activeSignals(run);
     expect(['BTCUSDT', 'ETHUSDT']).toContain(signals[0].symbol);
+    await dashboardDoneWhen(run, launchedAt);
     await run.seen(/^notifier +\| .*would send this message/m, 30_000);
     for (const app of ['api-gateway', 'signal-generator', 'notifier', 'position-closer']) {
       expect(run.out()).toMatch(new RegExp(`^${app} +\\| \\{`, 'm'));

@@ -7,31 +7,13 @@ import request from 'supertest';
 import { latencySamplesKey } from '@app/contracts';
 import { LatencySamples } from '@app/observability';
 import { MarketPublisher } from '@app/redis-streams';
-import { launchBrowser, startRedis, waitFor, type TestRedis } from '@app/testing';
+import { candlePixels, launchBrowser, startRedis, waitFor, type TestRedis } from '@app/testing';
 import { healthy, newRedis, startTestGateway, type TestGateway } from './gateway-harness';
 import { seedMarket, seedPositions, signalOn, walk } from './dashboard-seed';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DASHBOARD_DIR = join(ROOT, 'dist', 'dashboard');
 const RESULTS = join(ROOT, '.test-results');
-
-/** Pixels of a chart's canvases in the candle colours: the chart drew candles, not just a grid. */
-async function candlePixels(page: Page): Promise<number> {
-  // A string: this runs in the page, and the gateway's tsconfig has no DOM types.
-  return page.evaluate<number>(`(() => {
-    let n = 0;
-    for (const canvas of document.querySelectorAll('[data-testid=candle-chart] canvas')) {
-      const ctx = canvas.getContext('2d');
-      if (!ctx || !canvas.width || !canvas.height) continue;
-      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-      for (let i = 0; i < data.length; i += 4) {
-        const r = data[i], g = data[i + 1], b = data[i + 2];
-        if ((g > 140 && r < 90 && b > 120) || (r > 200 && g < 110 && b < 110)) n++;
-      }
-    }
-    return n;
-  })()`);
-}
 
 /** The dashboard in headless chromium against a live gateway on a private Redis. */
 describe('dashboard (browser)', () => {
