@@ -1,8 +1,11 @@
 /**
- * Issue 15, item 3: the walk-forward on both cores. The same walk-forward (same data, seed and
- * settings) runs on 1 worker thread and on N (default 2, the machine's cores), taking turns for
- * BENCH_ROUNDS rounds; the median wall times give the speed-up of N over 1. Every run's report
- * must be byte-identical (the deterministic merge), or the benchmark fails.
+ * Issue 15, item 3: research on both cores. Two cases, each on 1 thread and on N (default 2, the
+ * machine's cores), taking turns for BENCH_ROUNDS rounds; the median wall times give the speed-up
+ * of N over 1. Every run's report must be byte-identical (the deterministic merge), or the
+ * benchmark fails:
+ *   - the walk-forward: windows spread over worker threads (1 = one worker thread);
+ *   - the plain backtest: symbols spread over worker threads (1 = in this thread, as the CLI does
+ *     with --workers 1).
  *
  * Data: the bundled sample (2 symbols, 4 days of 1m) repeated REPEAT times with shifted times,
  * written to a temp dir, so it runs on a clean clone. Train 2d, test 1d, BENCH_TRIALS draws.
@@ -15,12 +18,17 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_COSTS } from '@app/trading';
+import { MicrosClock } from '@app/contracts';
+import { formatReport } from '../apps/signal-generator/src/backtest/backtest-report';
+import { runBacktest } from '../apps/signal-generator/src/backtest/backtest.runner';
+import { runThreadedBacktest, shardBySymbol } from '../apps/signal-generator/src/backtest/threaded-backtest';
 import { formatWalkForward } from '../apps/signal-generator/src/backtest/walk-forward/walk-forward-report';
 import { runWalkForward } from '../apps/signal-generator/src/backtest/walk-forward/walk-forward.runner';
 import type { WalkForwardSettings } from '../apps/signal-generator/src/backtest/walk-forward/window-task';
 import { loadConfig } from '../apps/signal-generator/src/config';
 import { CandleSeries } from '../apps/signal-generator/src/market-data/replay/candle-series';
 import type { KlineFile } from '../apps/signal-generator/src/market-data/replay/kline-file';
+import { ReplaySource } from '../apps/signal-generator/src/market-data/replay/replay.source';
 import { writeBenchmarkSection } from './support/benchmarks-md';
 import { reportRows } from './support/results';
 import { SAMPLE_FILES } from './support/sample';
@@ -59,53 +67,72 @@ async function main(): Promise<void> {
     const cfg = loadConfig({});
     const { strategies, strategyParams, risk, consensus, cooldownMs, strategyName } = cfg.pipeline;
     const settings: WalkForwardSettings = { pipeline: { strategies, strategyParams, risk, consensus, cooldownMs, strategyName }, adaptive: cfg.adaptive, tickSizes: {}, costs: DEFAULT_COSTS, maxHoldMs: 3_600_000, seed: 1, trials: TRIALS, minTrades: 20 };
-    const once = async (workers: number) => {
-      const load = loadavg()[0];
-      const cpu = process.cpuUsage();
-      const t = performance.now();
+    const walkForward = async (workers: number): Promise<string> => {
       const r = await runWalkForward(series, { files, skipBadRows: false, trainMs: 2 * DAY, testMs: DAY, timeframes: ['1m'], workers, settings });
-      const wall = (performance.now() - t) / 1000;
-      const used = process.cpuUsage(cpu);
-      return { wall, cpu: (used.user + used.system) / 1e6, load, runs: r.runs, windows: r.windows.length, report: formatWalkForward(r, DEFAULT_COSTS) };
+      runs = r.runs;
+      windows = r.windows.length;
+      return formatWalkForward(r, DEFAULT_COSTS);
     };
-    const times: Record<number, { wall: number; cpu: number; load: number }[]> = { 1: [], [WORKERS]: [] };
-    let report: string | undefined;
+    const backtest = async (workers: number): Promise<string> => {
+      const opts = { pipeline: cfg.pipeline, tickSizes: {}, costs: DEFAULT_COSTS, maxHoldMs: 3_600_000, skipBadRows: false };
+      if (workers === 1) {
+        const r = await runBacktest(new ReplaySource({ files, speed: 'max' }), { ...cfg.pipeline, source: 'backtest', clock: new MicrosClock(() => 0), costs: opts.costs, maxHoldMs: opts.maxHoldMs });
+        return formatReport(r);
+      }
+      return formatReport(await runThreadedBacktest(shardBySymbol(files, workers, () => 1), opts));
+    };
     let runs = 0;
     let windows = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const w of round % 2 === 0 ? [1, WORKERS] : [WORKERS, 1]) {
-        const r = await once(w);
-        if (report !== undefined && r.report !== report) throw new Error(`the report with ${w} worker(s) differs from the first one: the merge is not deterministic`);
-        report = r.report;
-        runs = r.runs;
-        windows = r.windows;
-        times[w].push({ wall: r.wall, cpu: r.cpu, load: r.load });
-        process.stderr.write(`round ${round + 1}: ${w} worker(s) ${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, load ${r.load.toFixed(1)}\n`);
+    const cases = { 'walk-forward': walkForward, backtest };
+    const times: Record<string, Record<number, { wall: number; cpu: number; load: number }[]>> = {};
+    for (const [name, run] of Object.entries(cases)) {
+      times[name] = { 1: [], [WORKERS]: [] };
+      let report: string | undefined;
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const w of round % 2 === 0 ? [1, WORKERS] : [WORKERS, 1]) {
+          const load = loadavg()[0];
+          const cpu = process.cpuUsage();
+          const t = performance.now();
+          const out = await run(w);
+          const wall = (performance.now() - t) / 1000;
+          const used = process.cpuUsage(cpu);
+          if (report !== undefined && out !== report) throw new Error(`${name}: the report with ${w} thread(s) differs from the first one: the merge is not deterministic`);
+          report = out;
+          times[name][w].push({ wall, cpu: (used.user + used.system) / 1e6, load });
+          process.stderr.write(`${name} round ${round + 1}: ${w} thread(s) ${wall.toFixed(2)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} s CPU, load ${load.toFixed(1)}\n`);
+        }
       }
     }
-    const one = median(times[1].map((x) => x.wall));
-    const many = median(times[WORKERS].map((x) => x.wall));
-    const row = (w: number, wall: number) => `| ${w} | ${wall.toFixed(2)} | ${median(times[w].map((x) => x.cpu)).toFixed(2)} | ${(runs / wall).toFixed(1)} | ${(one / wall).toFixed(2)}x |`;
-    const loads = Object.values(times).flat().map((x) => x.load);
+    const rows = Object.keys(cases).flatMap((name) => {
+      const one = median(times[name][1].map((x) => x.wall));
+      return [1, WORKERS].map((w) => {
+        const wall = median(times[name][w].map((x) => x.wall));
+        return `| ${name} | ${w} | ${wall.toFixed(2)} | ${median(times[name][w].map((x) => x.cpu)).toFixed(2)} | ${(one / wall).toFixed(2)}x |`;
+      });
+    });
+    const loads = Object.values(times).flatMap((t) => Object.values(t).flat().map((x) => x.load));
     const md = [
-      '## Walk-forward on worker threads (issue 15, item 3): `npm run bench:walk-forward`',
+      '## Backtest and walk-forward on worker threads (issue 15, item 3): `npm run bench:walk-forward`',
       '',
       `Machine: ${availableParallelism()} vCPU ${cpus()[0]?.model.trim() ?? ''}, Node ${process.version}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ` +
         `load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the runs (the machine is shared: read the ratio, not the seconds).`,
       '',
-      `The same walk-forward, ${windows} windows (train 2d, test 1d) over the bundled sample repeated ${REPEAT} times (2 symbols, ${series.candles.length} 1m candles), ` +
-        `${TRIALS} draws per window, ${runs} backtest runs; 1 and ${WORKERS} worker threads taking turns, medians of ${ROUNDS} rounds. ` +
-        'Every run printed the byte-identical report.',
+      `Data: the bundled sample repeated ${REPEAT} times (2 symbols, ${series.candles.length} 1m candles). Walk-forward: ${windows} windows (train 2d, test 1d), ` +
+        `${TRIALS} draws per window, ${runs} backtest runs, the windows spread over the threads. Backtest: the same files, the 2 symbols spread over the threads ` +
+        `(1 thread = in process, as \`--workers 1\`). 1 and ${WORKERS} threads taking turns, medians of ${ROUNDS} rounds; every run printed the byte-identical report.`,
       '',
-      '| worker threads | wall s | CPU s (all threads) | backtest runs/s | speed-up over 1 |',
-      '|---:|---:|---:|---:|---:|',
-      row(1, one),
-      row(WORKERS, many),
+      '| case | threads | wall s | CPU s (all threads) | speed-up over 1 |',
+      '|---|---:|---:|---:|---:|',
+      ...rows,
     ].join('\n');
     process.stdout.write(`${md}\n`);
     writeBenchmarkSection('walk-forward', md);
+    const wall = (name: string, w: number) => median(times[name][w].map((x) => x.wall));
     reportRows(
-      [{ bench: 'walk-forward', measure: `${windows} windows on ${WORKERS} worker threads, wall`, value: many, unit: 's', better: 'lower', baseline: { name: '1 worker thread', value: one }, note: `median of ${ROUNDS}` }],
+      [
+        { bench: 'walk-forward', measure: `${windows} windows on ${WORKERS} worker threads, wall`, value: wall('walk-forward', WORKERS), unit: 's', better: 'lower', baseline: { name: '1 worker thread', value: wall('walk-forward', 1) }, note: `median of ${ROUNDS}` },
+        { bench: 'walk-forward', measure: `backtest, 2 symbols on ${WORKERS} worker threads, wall`, value: wall('backtest', WORKERS), unit: 's', better: 'lower', baseline: { name: '1 thread (in process)', value: wall('backtest', 1) }, note: `median of ${ROUNDS}` },
+      ],
       { print: false },
     );
   } finally {

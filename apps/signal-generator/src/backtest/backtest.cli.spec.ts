@@ -56,6 +56,31 @@ describe('backtest CLI', () => {
     expect(bad.stderr).toBe('backtest: invalid configuration: SIGNAL_TIMEFRAMES: 7m does not divide a day into whole bars\n');
   });
 
+  it('splits the symbols over worker threads and prints the same bytes as one thread (every timeframe, adaptive consensus, bad rows)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bt-'));
+    const bad = join(dir, 'BTCUSDT-1m-bad.csv');
+    writeFileSync(bad, 'open_time_ms,open,high,low,close,volume\n1746489600000,1,2,0.5,1.5,1\n1746489660000,1,2,3,1.5,1\n');
+    const run = (workers: string, files: string[], env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/signal-generator/src/backtest/backtest.cli.ts', '--workers', workers, ...files], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, MIN_STRATEGIES_AGREE: undefined, ...env },
+      });
+    const env = { SIGNAL_TIMEFRAMES: '1m,5m', ADAPTIVE_CONSENSUS: 'true' };
+    const one = run('1', SAMPLE_FILES, env);
+    const two = run('2', SAMPLE_FILES, env);
+    expect(one.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stdout).toMatch(/^\| fused \(ConsensusScalping\) 1m\+5m +\| +\d+ \|/m);
+    const skipOne = run('1', ['--skip-bad-rows', SAMPLE_FILES[1], bad]);
+    const skipTwo = run('2', ['--skip-bad-rows', SAMPLE_FILES[1], bad]);
+    expect(skipTwo.stdout).toBe(skipOne.stdout);
+    expect(skipTwo.stdout).toContain('bad rows skipped: 1');
+    expect(skipTwo.stderr).toBe(`skipped ${bad}:3: low 3 is above high 2\n`);
+    const failTwo = run('2', [SAMPLE_FILES[1], bad]);
+    expect([failTwo.status, failTwo.stderr]).toEqual([1, `backtest: ${bad}:3: low 3 is above high 2\n`]);
+  });
+
   it('names a bad setting, with the config exit code 2', () => {
     const r = spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/signal-generator/src/backtest/backtest.cli.ts', SAMPLE_FILES[0]], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, MIN_RR: 'lots' } });
     expect(r.status).toBe(2);

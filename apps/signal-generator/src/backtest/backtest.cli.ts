@@ -1,4 +1,5 @@
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
@@ -9,7 +10,8 @@ import { loadConfig } from '../config';
 import { describeKlineFile } from '../market-data/replay/kline-file';
 import { ReplaySource } from '../market-data/replay/replay.source';
 import { DEFAULT_MAX_HOLD_MS, runBacktest } from './backtest.runner';
-import { numberFlag } from './cli-flags';
+import { integerFlag, numberFlag } from './cli-flags';
+import { runThreadedBacktest, shardBySymbol } from './threaded-backtest';
 import { formatReport } from './backtest-report';
 import { HtmlReportCollector } from './html-report.collector';
 import { renderHtmlReport } from './html-report';
@@ -35,8 +37,13 @@ variables as the service (MIN_STRATEGIES_AGREE, MIN_CONFIDENCE, MIN_RR, ...).
   --seed              the random search's seed: the same seed and data give the same report
   --trials            random draws of every strategy's declared parameter ranges per window (the defaults are always a candidate)
   --min-trades        closed trades a candidate needs on a training window to be chosen
-  --workers           worker threads; default: the cores available
+  --workers           worker threads: the backtest splits the symbols across them (default: the cores available from about
+                      100k rows of files on, else 1; not with --html), the walk-forward its windows (default: the cores);
+                      the report is the same for any number
   --max-hold-minutes  close a trade still open this long at the candle's close, as the closer's MAX_HOLD_MINUTES; default ${DEFAULT_MAX_HOLD_MS / 60_000}`;
+
+/** Below this much CSV, the plain backtest runs in one thread unless --workers says otherwise. */
+const THREADS_FROM_BYTES = 6_000_000;
 
 /** lightweight-charts' standalone (global `LightweightCharts`) bundle; its package exports do not list it. */
 function readChartLibrary(): string {
@@ -107,6 +114,27 @@ async function main(argv: string[]): Promise<number> {
       minTrades: values['min-trades'],
     });
   }
+  // A thread costs a few hundred ms to start (more under the TypeScript loader): by default only
+  // files large enough to repay it (about 100k rows) are split.
+  const bytes = files.reduce((a, f) => a + statSync(f.path).size, 0);
+  const workers = integerFlag('workers', values.workers, bytes >= THREADS_FROM_BYTES ? Math.max(1, availableParallelism()) : 1, 1);
+  const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, etaBuffer: 1000 }, Presets.shades_classic) : undefined;
+  if (bar) bar.start((await Promise.all(files.map((f) => countLines(f.path)))).reduce((a, b) => a + b, 0), 0);
+  // Symbols apart on the threads; the HTML report needs every candle in this thread.
+  const shards = values.html ? [] : shardBySymbol(files, workers, (f) => statSync(f.path).size);
+  if (shards.length > 1) {
+    const result = await runThreadedBacktest(
+      shards,
+      { pipeline: cfg.pipeline, tickSizes: cfg.tickSizes, costs, maxHoldMs, timeframes, skipBadRows: values['skip-bad-rows'] },
+      (n) => bar?.update(n),
+    );
+    bar?.stop();
+    for (const m of result.badRows) process.stderr.write(`skipped ${m}\n`);
+    process.stdout.write(`files: ${files.map((f) => f.path).join(', ')}\n`);
+    if (result.badRows.length) process.stdout.write(`bad rows skipped: ${result.badRows.length}\n`);
+    process.stdout.write(`${formatReport(result)}\n`);
+    return 0;
+  }
   let skipped = 0;
   const source = new ReplaySource({
     files,
@@ -119,8 +147,6 @@ async function main(argv: string[]): Promise<number> {
   });
   // Signal timestamps do not enter the report; a fixed clock keeps runs identical anyway.
   const clock = new MicrosClock(() => 0);
-  const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, etaBuffer: 1000 }, Presets.shades_classic) : undefined;
-  if (bar) bar.start((await Promise.all(files.map((f) => countLines(f.path)))).reduce((a, b) => a + b, 0), 0);
   let done = 0;
   const collector = values.html ? new HtmlReportCollector() : undefined;
   const result = await runBacktest(source, {
