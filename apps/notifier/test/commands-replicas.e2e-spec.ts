@@ -66,6 +66,8 @@ describe('Telegram commands with two notifier replicas', () => {
     expect(metricValue(await h.metrics(standby), 'telegram_commands_poller_leader')).toBe(1);
     expect([...before, ...during].map((id) => answersTo(h, ADMIN.id, id).length)).toEqual([...before, ...during].map(() => 1));
     expect(standby.proc.output()).toContain('this replica now polls Telegram for commands');
+    // The standby waited for the lease: it never polled beside the living poller.
+    expect(conflicts()).toBe(0);
     process.stdout.write(`[commands] poller kill -9: the standby answered the 10 waiting commands ${tookOverMs} ms after the kill (lease ${ENV.TELEGRAM_POLL_LEASE_MS} ms)\n`);
   });
 
@@ -90,5 +92,6 @@ describe('Telegram commands with two notifier replicas', () => {
     // Far less than the 60 s lease: the stopping replica released it.
     await allAnswered(ids, 10_000);
     expect(ids.map((id) => answersTo(h, ADMIN.id, id).length)).toEqual([1, 1, 1]);
+    expect(conflicts()).toBe(0);
   });
 });
