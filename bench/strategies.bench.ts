@@ -20,7 +20,6 @@ import { describeKlineFile } from '../apps/signal-generator/src/market-data/repl
 import { ReplaySource } from '../apps/signal-generator/src/market-data/replay/replay.source';
 import { SignalPipeline } from '../apps/signal-generator/src/pipeline/signal-pipeline';
 import { createStrategies } from '../apps/signal-generator/src/strategies/strategy-set';
-import { reportRows } from './support/results';
 
 const FILES = ['BTCUSDT', 'ETHUSDT'].map((s) => describeKlineFile(join(__dirname, '..', 'data', `${s}-1m-2025-05-06.csv`)));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -142,12 +141,6 @@ async function main(): Promise<void> {
   for (const [name, rate, passes] of rows) {
     process.stdout.write(`| ${name.padEnd(w)} | ${Math.round(rate).toLocaleString('en-US').padStart(10)} | ${(rate / base).toFixed(3).padStart(10)}x | ${String(passes).padStart(6)} |\n`);
   }
-  reportRows(
-    rows
-      .filter(([name]) => name === 'full pipeline' || name === 'CSV replay + pipeline')
-      .map(([name, rate]) => ({ bench: 'strategies', measure: `${name} candles/s (wall)`, value: rate, unit: 'candles/s', better: 'higher', baseline: { name: 'trivial strategy', value: base } })),
-    { print: false },
-  );
 }
 
 main().catch((err: unknown) => {
