@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { ControlStateSchema, PositionOpenedEventSchema, SignalSchema } from '@app/contracts';
+import { PositionOpenedEventSchema, SignalSchema } from '@app/contracts';
 
 /*
  * The parts of the gateway's answers the commands show. Lenient on purpose: an item that does not
  * parse is left out of the list (and counted in the view), never a reason to answer nothing.
  */
-
-export const ControlReply = ControlStateSchema;
 
 export const StatsReply = z.object({
   signals: z.object({ active: z.number(), history: z.number(), last_signal_age_seconds: z.number().nullable() }).passthrough(),
