@@ -9,6 +9,7 @@ export * from './consumer-group.reader';
 export * from './group-lag';
 export * from './interruptible-delay';
 export * from './retry-until-closed';
+export * from './rebuild-then-follow';
 export * from './define-scripts';
 export * from './market.publisher';
 export * from './control.store';

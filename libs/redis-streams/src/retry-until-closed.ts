@@ -22,6 +22,8 @@ export async function retryUntilClosed(attempt: () => Promise<void>, opts: Retry
       return;
     } catch (err) {
       opts.onError(err, backoff);
+      // Closed while this attempt ran: its wake() came before this wait, which it cannot end.
+      if (opts.isClosing()) return;
       await opts.delay.wait(backoff);
       backoff = nextBackoff(backoff);
     }

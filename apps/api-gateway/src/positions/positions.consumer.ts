@@ -1,5 +1,4 @@
-import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { Injectable } from '@nestjs/common';
 import {
   CloseRequestSchema,
   PositionEventSchema,
@@ -7,8 +6,7 @@ import {
   type CloseRequest,
   type PositionEvent,
 } from '@app/contracts';
-import { getLogger, type Liveness, type Running } from '@app/observability';
-import { errMessage, InterruptibleDelay, lastStreamId, readRange, RedisConnections, retryUntilClosed, StreamReader } from '@app/redis-streams';
+import { lastStreamId, readRange, RebuildThenFollow, RedisConnections, StreamReader, type FollowingReader } from '@app/redis-streams';
 import { PositionsReadModel } from './positions-read-model.service';
 
 const PAGE = 1000;
@@ -28,63 +26,12 @@ interface ResumePoints {
  * endpoints answer 503.
  */
 @Injectable()
-export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestroy, Liveness, Running {
-  private readonly log = getLogger('positions-consumer');
-  private readers: StreamReader<unknown>[] = [];
-  private closing = false;
-  private readonly delay = new InterruptibleDelay();
-  private starting: Promise<void> | undefined;
-  /** The shared command connection, for the rebuild's reads. */
-  private readonly redis: Redis;
-
+export class PositionsConsumer extends RebuildThenFollow<ResumePoints> {
   constructor(
-    private readonly connections: RedisConnections,
+    connections: RedisConnections,
     private readonly readModel: PositionsReadModel,
   ) {
-    this.redis = connections.command;
-  }
-
-  onApplicationBootstrap(): void {
-    // Not awaited: the signals endpoints need not wait for positions (these answer 503 meanwhile).
-    this.starting = this.startWithRetry();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.closing = true;
-    this.delay.wake();
-    await this.starting;
-    await Promise.all(this.readers.map((r) => r.close()));
-  }
-
-  /** Live once following both streams (blocked in the first read counts as following). */
-  isLive(): boolean {
-    return this.readModel.ready && !this.closing && this.readers.every((r) => r.isLive());
-  }
-
-  /** The readers run, or the rebuild loop before them (retrying while Redis is down). */
-  isRunning(): boolean {
-    if (this.closing || this.starting === undefined) return false;
-    return this.readers.length ? this.readers.every((r) => r.isRunning()) : true;
-  }
-
-  describe(): Record<string, unknown> {
-    return this.readers.length ? { readers: this.readers.map((r) => r.describe()) } : { state: 'loading from Redis' };
-  }
-
-  private startWithRetry(): Promise<void> {
-    return retryUntilClosed(
-      async () => {
-        const from = await this.rebuild();
-        if (this.closing) return;
-        this.follow(from);
-        this.readModel.markLoaded();
-      },
-      {
-        isClosing: () => this.closing,
-        delay: this.delay,
-        onError: (err, retryInMs) => this.log.warn({ err: errMessage(err), retry_in_ms: retryInMs }, 'positions rebuild from Redis failed; retrying'),
-      },
-    );
+    super('positions-consumer', readModel, connections);
   }
 
   /**
@@ -93,7 +40,7 @@ export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestro
    * entry: the closer keeps there every open position's `opened` event and the newest
    * POSITIONS_HISTORY_MAX closes, so this is the whole view, as the closer's own state has it.
    */
-  private async rebuild(): Promise<ResumePoints> {
+  protected async rebuild(): Promise<ResumePoints> {
     this.readModel.reset();
     const positionsTail = await lastStreamId(this.redis, STREAMS.positions);
     const events = readRange(this.redis, { stream: STREAMS.positions, schema: PositionEventSchema, reader: REBUILD, until: positionsTail, pageSize: PAGE });
@@ -106,7 +53,7 @@ export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestro
     return { positions: positionsTail, closeRequests: requestsTail };
   }
 
-  private follow(from: ResumePoints): void {
+  protected follow(from: ResumePoints): FollowingReader[] {
     const positions = new StreamReader<PositionEvent>({
       stream: STREAMS.positions,
       schema: PositionEventSchema,
@@ -127,8 +74,8 @@ export class PositionsConsumer implements OnApplicationBootstrap, OnModuleDestro
         for (const e of entries) this.readModel.closeRequests.add({ id: e.id, ...e.payload });
       },
     });
-    this.readers = [positions as StreamReader<unknown>, requests as StreamReader<unknown>];
     positions.start();
     requests.start();
+    return [positions, requests];
   }
 }

@@ -1,7 +1,8 @@
-import { Inject, Injectable, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DEFAULT_CONTROL_STATE, signalSource, type ControlState, type Signal } from '@app/contracts';
 import { compareStreamIds } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
+import { ReadModel } from '../read-model';
 import { GATEWAY_CONFIG } from '../tokens';
 import { DeliveryLatency } from '../latency/delivery-latency';
 import { SignalFeed } from './signal-feed';
@@ -13,9 +14,8 @@ import { SignalProjection, type AckOutcome } from './signal-projection';
  * endpoint marks acknowledgements, and live changes go out on the SignalFeed to SSE clients.
  */
 @Injectable()
-export class SignalReadModel implements OnModuleDestroy {
+export class SignalReadModel extends ReadModel implements OnModuleDestroy {
   readonly projection: SignalProjection;
-  private loaded = false;
   private controlState: ControlState = DEFAULT_CONTROL_STATE;
   /** The `control` stream entry last applied: a change applied locally is not applied again by its echo. */
   private controlEntryId: string | null = null;
@@ -26,6 +26,7 @@ export class SignalReadModel implements OnModuleDestroy {
     private readonly feed: SignalFeed,
     private readonly latency: DeliveryLatency,
   ) {
+    super('signals');
     this.projection = new SignalProjection({
       ttlMs: config.signals.ttlMs,
       activeMax: config.signals.activeMax,
@@ -37,20 +38,6 @@ export class SignalReadModel implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.unregister();
-  }
-
-  /** False until the first rebuild from Redis finished: until then lists would be wrongly empty. */
-  get ready(): boolean {
-    return this.loaded;
-  }
-
-  markLoaded(): void {
-    this.loaded = true;
-  }
-
-  /** Throws 503 while the rebuild is still running. */
-  assertReady(): void {
-    if (!this.loaded) throw new ServiceUnavailableException('signals are still loading from Redis; retry shortly');
   }
 
   /** Signals in stream order. `live` ones are also pushed to SSE clients. */

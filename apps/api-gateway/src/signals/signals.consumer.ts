@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -8,23 +8,21 @@ import {
   KEYS,
   SignalSchema,
   STREAMS,
-  type AckEvent,
   type ControlEvent,
-  type NewSignal,
   type Signal,
 } from '@app/contracts';
-import { getLogger, type Liveness, type Running } from '@app/observability';
+import { type Liveness, type Running } from '@app/observability';
 import {
   compareStreamIds,
   ControlStore,
-  InterruptibleDelay,
   lastStreamId,
   readRange,
   readTail,
+  RebuildThenFollow,
   RedisConnections,
-  retryUntilClosed,
   StreamReader,
   type DecodedEntry,
+  type FollowingReader,
 } from '@app/redis-streams';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../tokens';
@@ -54,67 +52,35 @@ interface ResumePoints {
  * background while the app serves 503s.
  */
 @Injectable()
-export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly log = getLogger('signals-consumer');
-  private signalsReader: StreamReader<NewSignal> | undefined;
-  private acksReader: StreamReader<AckEvent> | undefined;
-  private controlReader: StreamReader<ControlEvent> | undefined;
-  /** The readers' own connections, in reader order: liveness looks at their state. */
+export class SignalsConsumer extends RebuildThenFollow<ResumePoints> {
+  /** The readers' own connections, in reader order (signals, acks, control): liveness looks at their state. */
   private readonly readerConnections: Redis[] = [];
-  /** The shared command connection, for the rebuild's reads. */
-  private readonly redis: Redis;
-  private closing = false;
-  private readonly delay = new InterruptibleDelay();
-  private starting: Promise<void> | undefined;
 
   /** For health: live once following the stream (connected and blocking in the first read counts). */
-  readonly signalsLiveness: Liveness & Running = this.liveness(() => this.signalsReader, 0, STREAMS.signals);
-  readonly acksLiveness: Liveness & Running = this.liveness(() => this.acksReader, 1, STREAMS.acks);
+  readonly signalsLiveness: Liveness & Running = this.liveness(0, STREAMS.signals);
+  readonly acksLiveness: Liveness & Running = this.liveness(1, STREAMS.acks);
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    private readonly connections: RedisConnections,
+    connections: RedisConnections,
     private readonly readModel: SignalReadModel,
   ) {
-    this.redis = connections.command;
+    super('signals-consumer', readModel, connections);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.starting = this.startWithRetry();
+  /** Start-up waits up to STARTUP_WAIT_MS for the signals, the guide's core endpoints. */
+  override async onApplicationBootstrap(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, STARTUP_WAIT_MS)));
-    await Promise.race([this.starting, patience]);
+    await Promise.race([this.start(), patience]);
     clearTimeout(timer);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.closing = true;
-    this.delay.wake();
-    await this.starting;
-    await Promise.all([this.signalsReader?.close(), this.acksReader?.close(), this.controlReader?.close()]);
-  }
-
-  private startWithRetry(): Promise<void> {
-    return retryUntilClosed(
-      async () => {
-        const from = await this.rebuild();
-        if (this.closing) return;
-        await this.follow(from);
-        this.readModel.markLoaded();
-      },
-      {
-        isClosing: () => this.closing,
-        delay: this.delay,
-        onError: (err, retryInMs) => this.log.warn({ err: err instanceof Error ? err.message : String(err), retry_in_ms: retryInMs }, 'rebuild from Redis failed; retrying'),
-      },
-    );
   }
 
   /**
    * The acks stream's tail is read first: an ack stored after that point is also in the acks
    * stream after it, so the acks reader replays it even if the HMGET below missed it.
    */
-  private async rebuild(): Promise<ResumePoints> {
+  protected async rebuild(): Promise<ResumePoints> {
     const ackTail = await lastStreamId(this.redis, STREAMS.acks);
     // Same reasoning for the kill switch: any change after this tail is replayed by its reader.
     const controlTail = await lastStreamId(this.redis, STREAMS.control);
@@ -158,13 +124,13 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     return out;
   }
 
-  private async follow(from: ResumePoints): Promise<void> {
+  protected async follow(from: ResumePoints): Promise<FollowingReader[]> {
     const connect = (name: string) => {
       const c = this.connections.create(name);
       this.readerConnections.push(c);
       return c;
     };
-    this.signalsReader = new StreamReader({
+    const signals = new StreamReader({
       stream: STREAMS.signals,
       schema: SignalSchema,
       connection: connect('api-gateway:signals-reader'),
@@ -175,7 +141,7 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
         for (const e of entries) this.takeOne(toSignal(e.id, e.payload), true, 'api-gateway');
       },
     });
-    this.acksReader = new StreamReader({
+    const acks = new StreamReader({
       stream: STREAMS.acks,
       schema: AckEventSchema,
       connection: connect('api-gateway:acks-reader'),
@@ -185,7 +151,7 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
         for (const e of entries) this.readModel.takeAck(e.payload.signal_id, e.payload.acknowledged_at, true);
       },
     });
-    this.controlReader = new StreamReader({
+    const control = new StreamReader({
       stream: STREAMS.control,
       schema: ControlEventSchema,
       connection: connect('api-gateway:control-reader'),
@@ -195,9 +161,8 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
         for (const e of entries) this.readModel.takeControl(e.payload, e.id, true);
       },
     });
-    this.signalsReader.start();
-    this.acksReader.start();
-    this.controlReader.start();
+    const readers = [signals, acks, control];
+    for (const r of readers) r.start();
     // Redis just answered the rebuild, so this takes milliseconds; it makes "loaded" imply "healthy".
     const patience = new AbortController();
     await Promise.race([
@@ -205,9 +170,12 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
       delay(CONNECT_WAIT_MS, undefined, { signal: patience.signal }),
     ]).catch(() => undefined);
     patience.abort();
+    return readers;
   }
 
-  private liveness(reader: () => (Liveness & Running & { describe(): Record<string, unknown> }) | undefined, connection: number, stream: string): Liveness & Running {
+  /** The liveness of the reader at `index` (and its connection) in the order follow() returns them. */
+  private liveness(index: number, stream: string): Liveness & Running {
+    const reader = () => this.readers[index];
     return {
       // Before the readers exist, the rebuild loop is what runs (retrying while Redis is down).
       isRunning: () => reader()?.isRunning() ?? (this.starting !== undefined && !this.closing),
@@ -216,7 +184,7 @@ export class SignalsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
         if (!r) return false;
         // Before its first XREAD returns (up to BLOCK ms) the reader reports not live; being
         // connected and blocked in that read is live for our purposes.
-        const connected = this.readerConnections[connection]?.status === 'ready';
+        const connected = this.readerConnections[index]?.status === 'ready';
         return r.isLive() || (r.describe().last_read_ms_ago === null && connected && !this.closing);
       },
       describe: () => reader()?.describe() ?? { stream, state: this.closing ? 'closed' : 'loading from Redis' },
