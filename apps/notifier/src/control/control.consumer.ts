@@ -1,39 +1,19 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { ControlEventSchema, GROUPS, STREAMS, type ControlEvent } from '@app/contracts';
-import { ConsumerGroupReader, LoopHost, RedisConnections, registerGroupLagMetrics } from '@app/redis-streams';
-import type { NotifierConfig } from '../config';
-import { TelegramQueue } from '../delivery/telegram.queue';
-import { NOTIFIER_CONFIG } from '../tokens';
+import { Injectable } from '@nestjs/common';
+import { ControlEventSchema, STREAMS, type ControlEvent } from '@app/contracts';
+import type { DecodedEntry } from '@app/redis-streams';
+import { NotifierGroupConsumer } from '../delivery/notifier-group.consumer';
 
 /**
  * The `notifier` consumer group on `control`: each kill switch change (pause, resume, flatten)
- * becomes one `telegram` job keyed by its entry id, announced to every chat like a signal.
+ * becomes one `telegram` job keyed by its entry id, announced to every chat like a signal. The
+ * gateway's ControlStore creates the group before its first change (STREAM_GROUPS).
  */
 @Injectable()
-export class ControlConsumer extends LoopHost implements OnApplicationBootstrap {
-  constructor(
-    @Inject(NOTIFIER_CONFIG) private readonly cfg: NotifierConfig,
-    private readonly connections: RedisConnections,
-    private readonly queue: TelegramQueue,
-  ) {
-    super();
-  }
+export class ControlConsumer extends NotifierGroupConsumer<ControlEvent> {
+  protected readonly stream = STREAMS.control;
+  protected readonly schema = ControlEventSchema;
 
-  onApplicationBootstrap(): void {
-    registerGroupLagMetrics(this.connections.command, STREAMS.control, GROUPS.notifier);
-    const reader = new ConsumerGroupReader<ControlEvent>({
-      stream: STREAMS.control,
-      group: GROUPS.notifier,
-      consumer: this.cfg.consumer.name,
-      schema: ControlEventSchema,
-      connection: this.connections.create('notifier:control'),
-      claimIdleMs: this.cfg.consumer.claimIdleMs,
-      claimIntervalMs: this.cfg.consumer.claimIntervalMs,
-      // The gateway's ControlStore creates the group before its first change (STREAM_GROUPS).
-      groupStartId: '$',
-      handle: ({ id, payload }) => this.queue.enqueue(STREAMS.control, { kind: 'control', entry_id: id, event: payload }),
-    });
-    reader.start();
-    this.hosted = reader;
+  async handle({ id, payload }: DecodedEntry<ControlEvent>): Promise<void> {
+    await this.queue.enqueue(STREAMS.control, { kind: 'control', entry_id: id, event: payload });
   }
 }

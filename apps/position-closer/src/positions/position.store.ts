@@ -2,7 +2,10 @@ import type Redis from 'ioredis';
 import type { z } from 'zod';
 import {
   CloseRequestSchema,
+  DATA_FIELD,
+  decodeEntry,
   formatZodError,
+  MalformedEntryError,
   KEYS,
   PositionClosedEventSchema,
   PositionEventSchema,
@@ -155,16 +158,14 @@ function fenceToken(fence: Fence | undefined): [string] {
   return [fence?.token ?? ''];
 }
 
+/** The stored JSON of a position, read as its stream entry is (decodeEntry), or CorruptStateError. */
 function parseState(id: string, raw: string): PositionEvent {
-  let json: unknown;
   try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new CorruptStateError(id, 'not JSON');
+    return decodeEntry(PositionEventSchema, id, [DATA_FIELD, raw]);
+  } catch (err) {
+    if (err instanceof MalformedEntryError) throw new CorruptStateError(id, err.reason);
+    throw err;
   }
-  const parsed = PositionEventSchema.safeParse(json);
-  if (!parsed.success) throw new CorruptStateError(id, formatZodError(parsed.error));
-  return parsed.data;
 }
 
 function validated<S extends z.ZodType>(schema: S, value: z.input<S>): z.output<S> {
