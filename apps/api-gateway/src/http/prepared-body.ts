@@ -82,10 +82,13 @@ export class PerSecondBody {
  * Sends a prepared JSON body, compressed when the client accepts gzip or br and the body is
  * large enough. `Vary: Accept-Encoding` always: the same URL can answer in either form.
  */
-export function preparedReply(request: FastifyRequest, reply: FastifyReply, body: PreparedBody): Buffer | Promise<Buffer> {
+export async function preparedReply(request: FastifyRequest, reply: FastifyReply, body: PreparedBody): Promise<Buffer> {
   reply.header('Content-Type', JSON_CONTENT_TYPE).header('Vary', 'Accept-Encoding');
   const coding = body.compressible ? negotiateCoding(request.headers['accept-encoding']) : undefined;
-  // The bytes themselves when not compressing: a promise would cost a microtask per request.
+  // Async on purpose, though nothing is awaited: a reply written synchronously goes out while
+  // Node's parser is still inside the socket's chunk, before it sees unframed junk behind the
+  // request (a GET body without Content-Length), so the client-error handler could no longer
+  // mark this response `Connection: close`. One microtask per request buys that.
   if (coding === undefined) return body.bytes;
   reply.header('Content-Encoding', coding);
   return body.compressed(coding);

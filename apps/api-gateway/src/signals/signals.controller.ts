@@ -60,7 +60,7 @@ export class SignalsController {
     @Query(new ZodPipe(ListQuerySchema)) query: ListQuery,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Buffer | Promise<Buffer> {
+  ): Promise<Buffer> {
     this.readModel.assertReady();
     return preparedReply(req, reply, this.bodies.activeList(this.readModel.projection.active(), { ...query, symbol }));
   }
