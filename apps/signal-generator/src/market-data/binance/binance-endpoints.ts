@@ -38,3 +38,10 @@ export function combinedStreamUrl(wsBaseUrl: string, streams: readonly string[])
   // Stream names are [a-z0-9@_] only: no escaping, and Binance expects the slashes verbatim.
   return `${wsBaseUrl.replace(/\/+$/, '')}/stream?streams=${streams.join('/')}`;
 }
+
+/** The streams split into as few connections as Binance's per-connection limit allows, in order. */
+export function shardStreams(streams: readonly string[], perConnection = MAX_STREAMS_PER_CONNECTION): string[][] {
+  const shards: string[][] = [];
+  for (let i = 0; i < streams.length; i += perConnection) shards.push(streams.slice(i, i + perConnection));
+  return shards;
+}

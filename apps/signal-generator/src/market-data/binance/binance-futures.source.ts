@@ -2,18 +2,17 @@ import type { Candle } from '@app/contracts';
 import { getLogger, type Liveness } from '@app/observability';
 import type { MarketDataSource } from '../market-data-source';
 import { timeframeMs } from '../timeframe';
-import { fullJitterDelay } from './backoff';
-import { combinedStreamUrl, streamNames } from './binance-endpoints';
+import { combinedStreamUrl, shardStreams, streamNames } from './binance-endpoints';
 import { binanceFeedMetrics, type BinanceFeedMetrics } from './binance-feed.metrics';
 import { resolveOptions, type BinanceFuturesSourceOptions, type ResolvedOptions } from './binance-futures.options';
 import { BinanceRestClient } from './binance-rest.client';
-import { BinanceWsConnection, describeCloseReason, type CloseReason } from './binance-ws.connection';
 import { emptyStats, type BinanceFeedStats } from './binance-feed.stats';
 import { CandleSequence } from './candle-sequence';
 import { GapFiller } from './gap-filler';
 import type { FeedLogger } from './feed-logger';
 import type { AggTrade } from './agg-trade.parser';
 import { parseStreamFrame, type FrameContext } from './stream-frame.parser';
+import { StreamShard, type ShardHost } from './stream-shard';
 
 type State = 'idle' | 'running' | 'stopping' | 'stopped';
 
@@ -22,28 +21,22 @@ type State = 'idle' | 'running' | 'stopping' | 'stopped';
  *
  * Exactly once and in order per symbol: every candle passes one serial queue and a per-symbol
  * cursor (`CandleSequence`). A gap, whether left by a reconnect or seen as a jump in open times,
- * is filled from REST before the next live candle goes out. Connections are replaced
- * make-before-break ahead of Binance's 24 h cut, so a rotation loses nothing.
+ * is filled from REST before the next live candle goes out. The streams are split over as many
+ * connections (StreamShard) as Binance's 200-per-connection limit needs; each reconnects on its
+ * own and is replaced make-before-break ahead of Binance's 24 h cut, so a rotation loses nothing.
  */
-export class BinanceFuturesSource implements MarketDataSource, Liveness {
+export class BinanceFuturesSource implements MarketDataSource, Liveness, ShardHost {
   readonly stats: BinanceFeedStats = emptyStats();
+  readonly log: FeedLogger;
+  readonly metrics: BinanceFeedMetrics;
   private readonly cfg: ResolvedOptions;
-  private readonly url: string;
+  private readonly shards: StreamShard[];
   private readonly frameCtx: FrameContext;
   private readonly gaps: GapFiller;
   private readonly sequence: CandleSequence;
   private readonly lastAggTradeId = new Map<string, number>();
-  private readonly log: FeedLogger;
-  private readonly metrics: BinanceFeedMetrics;
 
   private state: State = 'idle';
-  private active?: BinanceWsConnection;
-  private pending?: BinanceWsConnection;
-  private reconnectTimer?: NodeJS.Timeout;
-  private rotationTimer?: NodeJS.Timeout;
-  private attempt = 0;
-  /** Separate from `attempt`: the live socket keeps resetting that one while replacements fail. */
-  private rotationAttempt = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly abort = new AbortController();
   private onCandle: (candle: Candle) => Promise<void> | void = () => undefined;
@@ -55,11 +48,21 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness {
     this.cfg = resolveOptions(options);
     const intervalMs = timeframeMs(this.cfg.interval);
     const streams = streamNames({ klineSymbols: this.cfg.symbols, interval: this.cfg.interval, aggTradeSymbols: this.cfg.aggTradeSymbols });
-    this.url = combinedStreamUrl(this.cfg.wsBaseUrl, streams);
     this.frameCtx = { streams: new Set(streams), interval: this.cfg.interval, intervalMs };
     this.sequence = new CandleSequence(intervalMs);
     this.log = options.logger ?? getLogger('binance-feed');
     this.metrics = options.metrics ?? binanceFeedMetrics();
+    const klineStreams = new Map(this.cfg.symbols.map((sym, i) => [streams[i], sym]));
+    this.shards = shardStreams(streams).map(
+      (part, i) =>
+        new StreamShard(
+          i,
+          combinedStreamUrl(this.cfg.wsBaseUrl, part),
+          part.flatMap((st) => klineStreams.get(st) ?? []),
+          this.cfg,
+          this,
+        ),
+    );
     const rest = new BinanceRestClient({
       ...this.cfg.rest,
       logger: this.log,
@@ -79,8 +82,18 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness {
     });
   }
 
+  /** Every shard has a live socket. */
   get connected(): boolean {
-    return this.active !== undefined;
+    return this.shards.every((s) => s.connected);
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  /** How many combined-stream connections the symbols need. */
+  get connectionCount(): number {
+    return this.shards.length;
   }
 
   /** Wall-clock ms of the last delivery (health: age of the last candle). */
@@ -105,8 +118,10 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness {
     this.state = 'running';
     this.onCandle = onCandle;
     const done = new Promise<void>((resolve, reject) => (this.finished = { resolve, reject }));
-    this.log.info({ url: this.url }, 'connecting to Binance futures stream');
-    this.open();
+    for (const shard of this.shards) {
+      this.log.info({ shard: shard.index, url: shard.url }, 'connecting to Binance futures stream');
+      shard.open();
+    }
     return done;
   }
 
@@ -117,109 +132,11 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness {
     return this.stopped ?? Promise.resolve();
   }
 
-  // ---- connection lifecycle -------------------------------------------------------------------
-
-  private open(): void {
-    const conn: BinanceWsConnection = new BinanceWsConnection(
-      this.url,
-      { connectTimeoutMs: this.cfg.connectTimeoutMs, stallTimeoutMs: this.cfg.stallTimeoutMs, closeTimeoutMs: this.cfg.closeTimeoutMs },
-      {
-        onOpen: () => this.onOpen(conn),
-        onMessage: (text) => this.onMessage(conn, text),
-        onClose: (reason) => this.onClose(conn, reason),
-      },
-    );
-    this.pending = conn;
-    conn.start();
-  }
-
-  private onOpen(conn: BinanceWsConnection): void {
-    if (conn !== this.pending || this.state !== 'running') {
-      void conn.close('not needed');
-      return;
-    }
-    this.pending = undefined;
-    const previous = this.active;
-    this.active = conn;
-    this.stats.connects++;
-    this.metrics.connected.set(1);
-    this.armRotation(this.cfg.maxConnectionAgeMs);
-    if (previous) {
-      // Make-before-break: both sockets overlapped, so nothing was missed; the cursor drops repeats.
-      this.stats.rotations++;
-      this.rotationAttempt = 0;
-      this.metrics.rotations.inc();
-      this.log.info({ connection: conn.id, replaced: previous.id }, 'rotated Binance connection');
-      void previous.close('rotation');
-      return;
-    }
-    this.log.info({ connection: conn.id, attempt: this.attempt }, 'connected to Binance futures stream');
-    this.enqueue(() => this.fillAfterReconnect());
-  }
-
-  private onClose(conn: BinanceWsConnection, reason: CloseReason): void {
-    if (reason.kind === 'stall') {
-      this.stats.stalls++;
-      this.metrics.stalls.inc();
-    }
-    if (this.state !== 'running') return;
-    if (conn === this.pending) {
-      this.pending = undefined;
-      if (this.active) {
-        const delay = fullJitterDelay(this.rotationAttempt++, this.cfg.reconnectBaseMs, this.cfg.reconnectMaxMs);
-        this.log.warn({ reason: describeCloseReason(reason), retryInMs: delay }, 'rotation connection failed; keeping the current one');
-        this.armRotation(delay);
-      } else {
-        this.log.warn({ reason: describeCloseReason(reason) }, 'Binance connection attempt failed');
-        this.scheduleReconnect();
-      }
-      return;
-    }
-    if (conn !== this.active) return; // the old half of a rotation
-    this.active = undefined;
-    this.metrics.connected.set(0);
-    clearTimeout(this.rotationTimer);
-    this.log.warn({ connection: conn.id, reason: describeCloseReason(reason) }, 'disconnected from Binance futures stream');
-    // A rotation already under way becomes the reconnect.
-    if (!this.pending) this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    const delay = this.nextBackoff();
-    this.stats.reconnects++;
-    this.metrics.reconnects.inc();
-    this.log.info({ attempt: this.attempt, delayMs: delay }, `reconnecting to Binance in ${delay} ms`);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (this.state === 'running') this.open();
-    }, delay);
-  }
-
-  private nextBackoff(): number {
-    return fullJitterDelay(this.attempt++, this.cfg.reconnectBaseMs, this.cfg.reconnectMaxMs);
-  }
-
-  private armRotation(delayMs: number): void {
-    clearTimeout(this.rotationTimer);
-    this.rotationTimer = setTimeout(() => {
-      this.rotationTimer = undefined;
-      if (this.state === 'running' && this.active && !this.pending) {
-        this.log.info({ connection: this.active.id }, 'opening a replacement Binance connection (max connection age)');
-        this.open();
-      }
-    }, delayMs);
-  }
-
   private async shutdown(error?: unknown): Promise<void> {
     this.state = 'stopping';
     this.abort.abort();
-    clearTimeout(this.reconnectTimer);
-    clearTimeout(this.rotationTimer);
-    const conns = [this.active, this.pending].filter((c): c is BinanceWsConnection => c !== undefined);
-    this.active = undefined;
-    this.pending = undefined;
     this.metrics.connected.set(0);
-    await Promise.all(conns.map((c) => c.close('stop')));
+    await Promise.all(this.shards.map((s) => s.close()));
     await this.queue;
     this.state = 'stopped';
     this.log.info({ ...this.stats }, 'Binance feed stopped');
@@ -229,8 +146,15 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness {
 
   // ---- frames ---------------------------------------------------------------------------------
 
-  private onMessage(conn: BinanceWsConnection, text: string | null): void {
-    if (conn === this.active) this.attempt = 0;
+  onReconnected(shard: StreamShard): void {
+    this.enqueue(() => this.fillAfterReconnect(shard.klineSymbols));
+  }
+
+  onConnectedChanged(): void {
+    this.metrics.connected.set(this.connected ? 1 : 0);
+  }
+
+  onFrame(text: string | null): void {
     const result = text === null ? ({ ok: false, reason: 'binary', detail: 'binary frame' } as const) : parseStreamFrame(text, this.frameCtx);
     if (!result.ok) {
       this.stats.malformedFrames++;
@@ -283,8 +207,8 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness {
     await this.deliver(candle);
   }
 
-  private async fillAfterReconnect(): Promise<void> {
-    for (const symbol of this.cfg.symbols) {
+  private async fillAfterReconnect(symbols: readonly string[]): Promise<void> {
+    for (const symbol of symbols) {
       const from = this.sequence.nextOpenTime(symbol);
       if (from !== undefined) await this.gaps.fill(symbol, from, undefined, 'reconnect');
     }

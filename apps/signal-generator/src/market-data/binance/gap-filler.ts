@@ -39,11 +39,14 @@ export class GapFiller {
     try {
       for (;;) {
         if (signal.aborted) return;
+        // Judged at the time of asking, not of the reply: a forming candle answered with its
+        // partial values must not pass for closed because the reply (or delivery) took a while.
+        const askedAt = now();
         const rows = await this.fetchPage(symbol, start, to, cause);
         if (rows === undefined) return;
         for (const candle of rows) {
           // Without an end, Binance also returns the forming candle: stop there.
-          if (to === undefined && candle.close_time + closedGraceMs >= now()) return;
+          if (to === undefined && candle.close_time + closedGraceMs >= askedAt) return;
           if (await this.deps.deliver(candle)) filled++;
         }
         if (rows.length < pageSize) return;
