@@ -79,7 +79,7 @@ describe('npm run data:fetch, then npm run backtest -- --walk-forward', () => {
     expect(one.stdout).toBe(two.stdout);
     const otherSeed = await walk(2, 6);
     expect(otherSeed.stdout).not.toBe(two.stdout);
-  });
+  }, 240_000);
 
   it('names a bad flag, with exit code 1', async () => {
     const r = await npmRun('backtest', ['--walk-forward', '--train', 'two weeks', 'data/BTCUSDT-1m-2025-05-06.csv']);

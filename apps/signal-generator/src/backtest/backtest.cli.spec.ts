@@ -79,7 +79,7 @@ describe('backtest CLI', () => {
     expect(skipTwo.stderr).toBe(`skipped ${bad}:3: low 3 is above high 2\n`);
     const failTwo = run('2', [SAMPLE_FILES[1], bad]);
     expect([failTwo.status, failTwo.stderr]).toEqual([1, `backtest: ${bad}:3: low 3 is above high 2\n`]);
-  });
+  }, 120_000);
 
   it('names a bad setting, with the config exit code 2', () => {
     const r = spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/signal-generator/src/backtest/backtest.cli.ts', SAMPLE_FILES[0]], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, MIN_RR: 'lots' } });

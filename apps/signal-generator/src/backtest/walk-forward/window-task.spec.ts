@@ -36,7 +36,7 @@ describe('runWindow', () => {
     expect(other.variants).not.toEqual(full.variants);
     // Tuning did something: at least one strategy left its defaults.
     expect(full.tuned.strategyParams).not.toEqual(strategyParams);
-  });
+  }, 120_000);
 
   it('gives the same result for the same seed, and counts its runs for the progress bar', async () => {
     let runs = 0;
@@ -47,7 +47,7 @@ describe('runWindow', () => {
     expect(a.runs).toBe(runs);
     const c = await runWindow(series, task({ seed: 8 }), () => undefined);
     expect(c.tuned.strategyParams).not.toEqual(a.tuned.strategyParams);
-  });
+  }, 120_000);
 
   it('trades the defaults on the test window exactly as a plain backtest of that window would', async () => {
     const r = await runWindow(series, task({ trials: 0 }), () => undefined);
@@ -65,5 +65,5 @@ describe('runWindow', () => {
     const defaults = r.variants.find((v) => v.name === 'default')!.sources.find((s) => s.source === fused)!;
     expect(net.length).toBeGreaterThan(20);
     expect(defaults.net).toEqual(net);
-  });
+  }, 120_000);
 });
