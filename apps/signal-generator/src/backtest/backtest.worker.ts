@@ -24,15 +24,21 @@ export interface ShardTask {
   progress: MessagePort;
 }
 
-/** A closed trade, keyed by where in the merged candle sequence it closed. */
-export interface ShardTrade {
-  source: string;
-  /** The candle it closed on: open time, symbol, and its rank among that candle's closes. */
-  t: number;
-  symbol: string;
-  seq: number;
-  net: number;
-  gross: number;
+/**
+ * The closed trades of a shard, in the order they closed, one column per field (typed arrays
+ * cross threads as one copy each, not one object per trade). A trade is keyed by where it closed
+ * in the merged candle sequence: the candle's open time and symbol, and its rank among that
+ * candle's closes.
+ */
+export interface ShardTrades {
+  /** Index into the shard's `rows`. */
+  source: Int32Array;
+  t: Float64Array;
+  /** Index into the shard's `symbols`. */
+  symbol: Int32Array;
+  seq: Int32Array;
+  net: Float64Array;
+  gross: Float64Array;
 }
 
 export interface ShardResult {
@@ -41,7 +47,7 @@ export interface ShardResult {
   firstOpenTime?: number;
   lastOpenTime?: number;
   rows: { source: string; signals: number; ignored: number; unresolved: number }[];
-  trades: ShardTrade[];
+  trades: ShardTrades;
   /** `file:line: problem` of each bad row skipped, in the order met. */
   badRows: string[];
 }
@@ -57,7 +63,13 @@ export default async function backtestShard({ files, settings: s, progress }: Sh
   let current: Candle | undefined;
   let seq = 0;
   let sinceProgress = 0;
-  const trades: ShardTrade[] = [];
+  const sources: string[] = [];
+  const tradeSource: number[] = [];
+  const tradeT: number[] = [];
+  const tradeSymbol: string[] = [];
+  const tradeSeq: number[] = [];
+  const tradeNet: number[] = [];
+  const tradeGross: number[] = [];
   try {
     const r = await runBacktest(
       {
@@ -89,17 +101,34 @@ export default async function backtestShard({ files, settings: s, progress }: Sh
             sinceProgress = 0;
           }
         },
-        onClose: (t) => void trades.push({ source: t.source, t: current!.open_time, symbol: current!.symbol, seq: seq++, net: t.result.netR, gross: t.result.grossR }),
+        onClose: (t) => {
+          let k = sources.indexOf(t.source);
+          if (k === -1) k = sources.push(t.source) - 1;
+          tradeSource.push(k);
+          tradeT.push(current!.open_time);
+          tradeSymbol.push(current!.symbol);
+          tradeSeq.push(seq++);
+          tradeNet.push(t.result.netR);
+          tradeGross.push(t.result.grossR);
+        },
       },
     );
     progress.postMessage(sinceProgress);
+    const rowOf = sources.map((name) => r.rows.findIndex((row) => row.source === name));
     return {
       candles: r.candles,
       symbols: r.symbols,
       firstOpenTime: r.firstOpenTime,
       lastOpenTime: r.lastOpenTime,
       rows: r.rows.map(({ source, stats }) => ({ source, signals: stats.signals, ignored: stats.ignored, unresolved: stats.unresolved })),
-      trades,
+      trades: {
+        source: Int32Array.from(tradeSource, (k) => rowOf[k]),
+        t: Float64Array.from(tradeT),
+        symbol: Int32Array.from(tradeSymbol, (s) => r.symbols.indexOf(s)),
+        seq: Int32Array.from(tradeSeq),
+        net: Float64Array.from(tradeNet),
+        gross: Float64Array.from(tradeGross),
+      },
       badRows,
     };
   } finally {

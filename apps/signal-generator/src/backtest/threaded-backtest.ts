@@ -3,7 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { KlineFile } from '../market-data/replay/kline-file';
 import type { BacktestResult } from './backtest.runner';
-import type { BacktestSettings, ShardResult, ShardTask, ShardTrade } from './backtest.worker';
+import type { BacktestSettings, ShardResult, ShardTask } from './backtest.worker';
 import { SourceStats } from './source-stats';
 
 /** The worker's module beside this one: `.ts` under the TypeScript loader, `.js` once built. */
@@ -24,9 +24,30 @@ export function shardBySymbol(files: readonly KlineFile[], shards: number, sizeO
   return out.map((o) => o.files);
 }
 
-/** Trades in the order one thread closes them: by the candle (open time, then symbol, as the replay merges), then within it. */
-function closeOrder(a: ShardTrade, b: ShardTrade): number {
-  return a.t - b.t || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0) || a.seq - b.seq;
+/**
+ * Feeds every shard's closed trades to `add` in the order one thread closes them: by the candle
+ * (open time, then symbol, as the replay merges files), then within it. Each shard's trades are
+ * already in that order, so this is a k-way merge.
+ */
+function mergeTrades(parts: readonly ShardResult[], add: (part: ShardResult, i: number) => void): void {
+  const pos = parts.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let k = 0; k < parts.length; k++) {
+      const tr = parts[k].trades;
+      if (pos[k] >= tr.t.length) continue;
+      if (best === -1 || before(parts[k], pos[k], parts[best], pos[best])) best = k;
+    }
+    if (best === -1) return;
+    add(parts[best], pos[best]++);
+  }
+}
+
+function before(a: ShardResult, i: number, b: ShardResult, j: number): boolean {
+  if (a.trades.t[i] !== b.trades.t[j]) return a.trades.t[i] < b.trades.t[j];
+  const sa = a.symbols[a.trades.symbol[i]];
+  const sb = b.symbols[b.trades.symbol[j]];
+  return sa !== sb ? sa < sb : a.trades.seq[i] < b.trades.seq[j];
 }
 
 /**
@@ -61,11 +82,11 @@ export async function runThreadedBacktest(
         st.unresolved += row.unresolved;
       }
     }
-    for (const t of parts.flatMap((p) => p.trades).sort(closeOrder)) {
-      const st = stats.get(t.source) as SourceStats;
-      st.net.add(t.net);
-      st.gross.add(t.gross);
-    }
+    mergeTrades(parts, (p, i) => {
+      const st = stats.get(p.rows[p.trades.source[i]].source) as SourceStats;
+      st.net.add(p.trades.net[i]);
+      st.gross.add(p.trades.gross[i]);
+    });
     const firsts = parts.flatMap((p) => (p.firstOpenTime === undefined ? [] : [p.firstOpenTime]));
     const lasts = parts.flatMap((p) => (p.lastOpenTime === undefined ? [] : [p.lastOpenTime]));
     return {
