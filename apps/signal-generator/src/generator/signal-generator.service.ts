@@ -8,7 +8,11 @@ import type { MarketData } from '../market-data/market-data.factory';
 import { generatorMetrics as m } from '../metrics/generator.metrics';
 import { createLanes, type TimeframeLane } from '../pipeline/timeframe-lane';
 import { MarketFeedPublisher } from '../publishing/market-feed.publisher';
+import { PublishLanes } from '../publishing/publish-lanes';
 import { GENERATOR_CONFIG, MARKET_DATA_SOURCE } from '../tokens';
+
+/** Publishes queued or in flight before the feed is held back (about two bursts of 400 symbols). */
+const MAX_QUEUED_PUBLISHES = 1_000;
 
 /**
  * Feed → pipelines → streams. Each closed candle goes to one pipeline per signal timeframe
@@ -25,6 +29,10 @@ import { GENERATOR_CONFIG, MARKET_DATA_SOURCE } from '../tokens';
  * goes through the pipelines (so their state matches a run that never stopped) and is not
  * published again: a restart, a crash or a second generator never repeats a decision.
  * REPLAY_FROM_START forgets it.
+ *
+ * The publish is not awaited per candle: each candle is decided at once and its publish queued in
+ * its symbol's lane (PublishLanes: in order per symbol, every symbol in flight, bounded), so a
+ * same-second burst of closes costs about one Redis round trip, not one per symbol.
  */
 @Injectable()
 export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -38,6 +46,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
   private gaugeTimer: NodeJS.Timeout | undefined;
   /** The candle → signal samples every generator adds to, for the gateway's /api/stats. */
   private readonly latencySamples: LatencySamples;
+  private readonly publishes: PublishLanes;
 
   constructor(
     @Inject(GENERATOR_CONFIG) private readonly cfg: GeneratorConfig,
@@ -49,6 +58,11 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     this.latencySamples = new LatencySamples(connections.command, { key: latencySamplesKey('candle_to_signal') });
     // One clock for every lane: timestamps stay unique across timeframes.
     const clock = new MicrosClock();
+    this.publishes = new PublishLanes(MAX_QUEUED_PUBLISHES, (err) => {
+      this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'publish failed; stopping the feed');
+      // A failure with no later candle to report it must still stop the feed.
+      void this.market.source.stop();
+    });
     this.lanes = createLanes(cfg.signalTimeframes, { ...cfg.pipeline, clock, tickSize: (s) => cfg.tickSizes[s] ?? market.tickSize(s) });
   }
 
@@ -60,17 +74,20 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     this.gaugeTimer = setInterval(() => this.updateGauges(), 1000).unref();
     this.feed.state = 'running';
     this.log.info({ source: this.cfg.marketSource, symbols: this.cfg.symbols, timeframes: this.cfg.signalTimeframes, strategies: this.cfg.pipeline.strategies }, 'market feed starting');
-    this.running = this.market.source.run((c) => this.onCandle(c)).then(
-      () => {
-        this.feed.state = 'finished';
-        this.log.info({ candles: [...this.seen] }, 'market feed ended');
-      },
-      (err: unknown) => {
-        this.feed.state = 'failed';
-        this.feed.error = err instanceof Error ? err.message : String(err);
-        this.log.error({ err: this.feed.error }, 'market feed failed');
-      },
-    );
+    this.running = this.market.source
+      .run((c) => this.onCandle(c))
+      .then(() => this.publishes.drain())
+      .then(
+        () => {
+          this.feed.state = 'finished';
+          this.log.info({ candles: [...this.seen] }, 'market feed ended');
+        },
+        (err: unknown) => {
+          this.feed.state = 'failed';
+          this.feed.error = err instanceof Error ? err.message : String(err);
+          this.log.error({ err: this.feed.error }, 'market feed failed');
+        },
+      );
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -142,6 +159,10 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
       return;
     }
     const signals = decided.filter((s) => this.acceptable(s));
+    await this.publishes.submit(candle.symbol, () => this.publish(candle, signals, deliveredAt));
+  }
+
+  private async publish(candle: Candle, signals: ProducedSignal[], deliveredAt: number): Promise<void> {
     // Written after the candle, in the same step: a position-closer must not judge a new position
     // on the very candle it was entered at the close of, nor miss the next one.
     const written = await this.publisher.publish(this.decidedKey(candle.symbol), candle, signals);
