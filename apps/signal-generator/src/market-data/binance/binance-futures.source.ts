@@ -17,6 +17,22 @@ import { StreamShard, type ShardHost } from './stream-shard';
 type State = 'idle' | 'running' | 'stopping' | 'stopped';
 
 /**
+ * Delivery-queue bounds. Above the high mark the sockets stop being read (TCP pushes back to
+ * Binance) until the queue is down to the low mark: a consumer slower than the feed holds the
+ * feed up instead of growing memory without end. Nothing is dropped; a pause long enough to trip
+ * the stall watchdog ends in a reconnect and a REST gap fill.
+ */
+const QUEUE_HIGH_WATER = 2_000;
+const QUEUE_LOW_WATER = 500;
+
+/**
+ * Forming-kline updates are most of the traffic (Binance pushes one every 250 ms per symbol) and
+ * only closed klines are used: a substring test skips them before JSON.parse and the schemas.
+ * `"x":false` cannot occur in an aggTrade event (no `x` field), so nothing else is skipped.
+ */
+const FORMING_KLINE = '"x":false';
+
+/**
  * Live closed candles from the Binance USDT-M futures combined stream.
  *
  * Exactly once and in order per symbol: every candle passes one serial queue and a per-symbol
@@ -38,6 +54,8 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness, ShardHo
 
   private state: State = 'idle';
   private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private paused = false;
   private readonly abort = new AbortController();
   private onCandle: (candle: Candle) => Promise<void> | void = () => undefined;
   private finished?: { resolve: () => void; reject: (err: unknown) => void };
@@ -155,6 +173,7 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness, ShardHo
   }
 
   onFrame(text: string | null): void {
+    if (text !== null && text.includes(FORMING_KLINE)) return;
     const result = text === null ? ({ ok: false, reason: 'binary', detail: 'binary frame' } as const) : parseStreamFrame(text, this.frameCtx);
     if (!result.ok) {
       this.stats.malformedFrames++;
@@ -183,11 +202,23 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness, ShardHo
   // ---- delivery (always inside the serial queue) ----------------------------------------------
 
   private enqueue(task: () => Promise<void>): void {
+    this.queued++;
+    if (!this.paused && this.queued >= QUEUE_HIGH_WATER) this.setPaused(true);
     this.queue = this.queue
       .then(async () => {
         if (this.state === 'running') await task();
       })
-      .catch((err: unknown) => this.fail(err));
+      .catch((err: unknown) => this.fail(err))
+      .finally(() => {
+        this.queued--;
+        if (this.paused && this.queued <= QUEUE_LOW_WATER) this.setPaused(false);
+      });
+  }
+
+  private setPaused(paused: boolean): void {
+    this.paused = paused;
+    this.log.warn({ queued: this.queued }, paused ? 'candle consumer behind; pausing the Binance sockets' : 'candle consumer caught up; reading the Binance sockets again');
+    for (const shard of this.shards) shard.setPaused(paused);
   }
 
   private fail(err: unknown): void {

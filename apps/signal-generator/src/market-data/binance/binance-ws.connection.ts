@@ -76,6 +76,16 @@ export class BinanceWsConnection {
     ws.on('close', (code: number, reason: Buffer) => this.finish(code, reason.toString()));
   }
 
+  /**
+   * Stops reading (TCP flow control pushes back to the server) or starts again. The stall
+   * watchdog keeps running: a pause longer than it ends in a reconnect and a gap fill.
+   */
+  setPaused(paused: boolean): void {
+    if (!this.isOpen) return;
+    if (paused) this.ws?.pause();
+    else this.ws?.resume();
+  }
+
   /** Closes with a normal close frame (or aborts a pending handshake); resolves once closed. */
   close(why: string): Promise<void> {
     const ws = this.ws;

@@ -37,6 +37,7 @@ export class StreamShard {
   private attempt = 0;
   /** Separate from `attempt`: the live socket keeps resetting that one while replacements fail. */
   private rotationAttempt = 0;
+  private paused = false;
 
   constructor(
     readonly index: number,
@@ -68,6 +69,13 @@ export class StreamShard {
     conn.start();
   }
 
+  /** Stops or resumes reading both sockets (backpressure from the delivery queue). */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    this.active?.setPaused(paused);
+    this.pending?.setPaused(paused);
+  }
+
   /** Cancels timers and closes both sockets; resolves once they are closed. */
   async close(): Promise<void> {
     clearTimeout(this.reconnectTimer);
@@ -87,6 +95,7 @@ export class StreamShard {
     this.pending = undefined;
     const previous = this.active;
     this.active = conn;
+    if (this.paused) conn.setPaused(true);
     host.stats.connects++;
     host.onConnectedChanged();
     this.armRotation(this.cfg.maxConnectionAgeMs);
