@@ -4,7 +4,7 @@ import { loadConfig } from './config';
 describe('gateway config', () => {
   it('defaults to the guide\'s port and the issue\'s limits', () => {
     expect(loadConfig({})).toEqual({
-      redis: { url: 'redis://127.0.0.1:6379', sentinels: undefined, sentinelName: 'mymaster' },
+      redis: { url: 'redis://127.0.0.1:6379', sentinels: undefined, sentinelName: 'mymaster', commandTimeoutMs: 5000 },
       port: 8888,
       host: '0.0.0.0',
       signals: { ttlMs: 120_000, activeMax: 50, historyMax: 500 },

@@ -36,7 +36,7 @@ export abstract class CloserWorker<D> extends LoopHost implements OnApplicationB
 
   onApplicationBootstrap(): void {
     const worker = new Worker<D>(this.queue, (job) => this.process(job), {
-      connection: this.connections.create(`position-closer:${this.name}-worker`, { maxRetriesPerRequest: null }),
+      connection: this.connections.worker(`position-closer:${this.name}-worker`),
       concurrency: 4,
       stalledInterval: this.config.queue.stalledIntervalMs,
     });

@@ -10,7 +10,7 @@ describe('the base config every service shares', () => {
 
   it('defaults to the app\'s own port, all interfaces, info logs and a local Redis', () => {
     const e = parseEnv(schema, {});
-    expect(baseConfigFromEnv(e)).toEqual({ port: 9199, host: '0.0.0.0', logLevel: 'info', redis: { url: 'redis://127.0.0.1:6379', sentinels: undefined, sentinelName: 'mymaster' } });
+    expect(baseConfigFromEnv(e)).toEqual({ port: 9199, host: '0.0.0.0', logLevel: 'info', redis: { url: 'redis://127.0.0.1:6379', sentinels: undefined, sentinelName: 'mymaster', commandTimeoutMs: 5000 } });
     expect(e.WORKERS).toBe(2);
   });
 

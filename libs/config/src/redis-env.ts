@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { registerSecret } from '@app/observability';
-import type { RedisConfig } from '@app/redis-streams';
+import { DEFAULT_COMMAND_TIMEOUT_MS, type RedisConfig } from '@app/redis-streams';
+import { int } from './env-helpers';
 
 /**
  * Redis connection settings of every service. `redis://` and `rediss://` (TLS) URLs go straight to
@@ -18,6 +19,12 @@ export const redisEnvShape = {
     .regex(/^([^,:\s]+:\d+)(,[^,:\s]+:\d+)*$/, 'REDIS_SENTINELS must be host:port[,host:port...]')
     .optional(),
   REDIS_SENTINEL_NAME: z.string().min(1).default('mymaster'),
+  /**
+   * A connection with a command outstanding that hears nothing from Redis for this long is dead
+   * (a hung network path) and is replaced; a command fails after twice that. Blocking reads add
+   * their BLOCK time.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: int(100, 600_000).default(DEFAULT_COMMAND_TIMEOUT_MS),
 };
 
 export const redisEnvSchema = z.object(redisEnvShape);
@@ -25,7 +32,7 @@ export const redisEnvSchema = z.object(redisEnvShape);
 export type RedisEnv = z.infer<typeof redisEnvSchema>;
 
 export function redisConfigFromEnv(env: RedisEnv): RedisConfig {
-  return { url: env.REDIS_URL, sentinels: env.REDIS_SENTINELS, sentinelName: env.REDIS_SENTINEL_NAME };
+  return { url: env.REDIS_URL, sentinels: env.REDIS_SENTINELS, sentinelName: env.REDIS_SENTINEL_NAME, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS };
 }
 
 /** A password in REDIS_URL is a secret: scrubbed from every log line and error from now on. */

@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import type { z } from 'zod';
 import { decodeEntry, MalformedEntryError } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
+import { allowBlocking } from './connection-deadlines';
 import { ensureGroup } from './ensure-group';
 import type { DecodedEntry, RawStreamReply } from './stream-entry';
 import { InterruptibleDelay, nextBackoff } from './interruptible-delay';
@@ -21,7 +22,7 @@ export interface ConsumerGroupReaderOptions<T> {
   connection: Redis;
   /** Handles one entry; resolve to XACK it, throw to leave it pending for a retry. */
   handle: (entry: DecodedEntry<T>) => Promise<void>;
-  /** BLOCK timeout in ms. Default 5000. */
+  /** BLOCK timeout in ms; the connection's deadlines allow for it (allowBlocking). Default 5000. */
   blockMs?: number;
   /** Entries per read. Default 50. */
   count?: number;
@@ -76,6 +77,14 @@ export class ConsumerGroupReader<T> implements Liveness, Running {
       ...opts,
     };
     this.log = getLogger(`consumer:${opts.group}/${opts.consumer}`);
+    allowBlocking(opts.connection, this.o.blockMs);
+    // A connection lost with an XREADGROUP in flight may have lost its reply after Redis had
+    // delivered entries to us (a blocked read is served the moment an entry arrives): they sit in
+    // our pending list, and ioredis's resend of the read only asks for newer ones. Re-read our
+    // pending list after the step in hand, rather than leave them to XAUTOCLAIM's idle time.
+    opts.connection.on('close', () => {
+      if (!this.closing) this.pendingCursor = '0';
+    });
   }
 
   start(): void {

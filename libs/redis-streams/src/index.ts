@@ -20,3 +20,4 @@ export * from './shard-of';
 export * from './shard-leases';
 export * from './shard-metrics';
 export * from './sharded-stream.reader';
+export * from './connection-deadlines';

@@ -8,4 +8,10 @@ export interface RedisConfig {
   /** `host:port,host:port` of Sentinels; unset for a direct connection. */
   sentinels?: string;
   sentinelName?: string;
+  /**
+   * How long a connection with a command outstanding may receive nothing before it counts as
+   * dead and is replaced; a command fails after twice that. A blocking read adds its BLOCK time.
+   * Default 5000.
+   */
+  commandTimeoutMs?: number;
 }

@@ -1,5 +1,6 @@
 import Redis, { RedisOptions } from 'ioredis';
 import { gauge, getLogger, redactSecrets } from '@app/observability';
+import { DEFAULT_COMMAND_TIMEOUT_MS, deadlineOptions, KEEPALIVE_MS, setReplyTimeout } from './connection-deadlines';
 import type { RedisConfig } from './redis-config';
 
 // Event-driven, so it is right between health checks; the RedisDown alert uses max per replica
@@ -12,14 +13,20 @@ const connectionUp = gauge({
 
 /**
  * A new ioredis connection. Every blocking loop gets its own (a BLOCKed connection serves no
- * one else); BullMQ connections pass `{ maxRetriesPerRequest: null }`.
+ * one else), and the loop extends its deadlines by its BLOCK (allowBlocking); BullMQ workers'
+ * come from RedisConnections.worker(). Every connection has TCP keepalive and the deadlines of
+ * `cfg.commandTimeoutMs` (deadlineOptions): one that stops answering without closing is
+ * replaced within that time.
  */
 export function createRedis(cfg: RedisConfig, connectionName: string, extra: RedisOptions = {}): Redis {
   const log = getLogger('redis');
+  const replyMs = cfg.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const base: RedisOptions = {
     connectionName,
     // Reconnect forever with a capped backoff: services ride out a Redis restart.
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), 2000),
+    keepAlive: KEEPALIVE_MS,
+    ...deadlineOptions(replyMs),
     ...extra,
   };
   let client: Redis;
@@ -41,6 +48,7 @@ export function createRedis(cfg: RedisConfig, connectionName: string, extra: Red
   } else {
     client = new Redis(cfg.url, base);
   }
+  setReplyTimeout(client, replyMs);
   let lastError = '';
   client.on('error', (err: Error) => {
     // ioredis emits the same error on every retry; log each distinct one once.
@@ -49,11 +57,28 @@ export function createRedis(cfg: RedisConfig, connectionName: string, extra: Red
     lastError = msg;
   });
   connectionUp.set({ connection: connectionName }, 0);
-  client.on('close', () => connectionUp.set({ connection: connectionName }, 0));
+  client.on('close', () => {
+    connectionUp.set({ connection: connectionName }, 0);
+    clearStaleSocketTimeout(client);
+  });
   client.on('ready', () => {
     connectionUp.set({ connection: connectionName }, 1);
     if (lastError) log.info({ connection: connectionName }, 'redis connection restored');
     lastError = '';
   });
   return client;
+}
+
+/**
+ * ioredis 5 leaves the socketTimeout timer of a socket that closed with a command outstanding
+ * running: when it fires it destroys whatever socket the client has by then (a healthy
+ * replacement), and until then no deadline guards the new socket; it also keeps a process that
+ * has closed everything alive until then. ioredis 6 clears it on close (redis/ioredis#2148); this
+ * does the same, from the client's 'close' event, until we move to it.
+ */
+function clearStaleSocketTimeout(client: Redis): void {
+  const c = client as unknown as { socketTimeoutTimer?: NodeJS.Timeout };
+  if (c.socketTimeoutTimer === undefined) return;
+  clearTimeout(c.socketTimeoutTimer);
+  c.socketTimeoutTimer = undefined;
 }

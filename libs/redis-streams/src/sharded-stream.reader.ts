@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import type { z } from 'zod';
 import { decodeEntry, MalformedEntryError } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
+import { allowBlocking } from './connection-deadlines';
 import { defineScripts, luaScript } from './define-scripts';
 import { fenceCheckLua, isFenced, type Fence } from './fence';
 import { InterruptibleDelay, nextBackoff } from './interruptible-delay';
@@ -63,7 +64,7 @@ export interface ShardedStreamReaderOptions<T> {
   leaseMs?: number;
   /** Where a shard that has no cursor yet starts (exclusive). Default `0-0`: the whole stream. */
   initialCursor?: () => Promise<string>;
-  /** XREAD BLOCK timeout in ms, at most a lease tick. Default 1000. */
+  /** XREAD BLOCK timeout in ms, at most a lease tick; the connection's deadlines allow for it. Default 1000. */
   blockMs?: number;
   /** Entries per XREAD. Default 100. */
   count?: number;
@@ -115,6 +116,7 @@ export class ShardedStreamReader<T> implements Liveness, Running {
       shardDeadLetter: luaScript<number>(DEAD_LETTER_LUA, 3),
     });
     this.log = getLogger(`sharded-reader:${o.name}/${o.consumer}`);
+    allowBlocking(o.connection, o.blockMs ?? 1000);
     registerShardLagMetric(o.commands, o.stream, o.name, this.cursorKey, o.shards);
   }
 

@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import type { z } from 'zod';
 import { decodeEntry, MalformedEntryError } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
+import { allowBlocking } from './connection-deadlines';
 import type { DecodedEntry } from './stream-entry';
 import { InterruptibleDelay, nextBackoff } from './interruptible-delay';
 import { lastStreamId } from './stream-range';
@@ -16,7 +17,11 @@ export interface StreamReaderOptions<T> {
   handle: (entries: DecodedEntry<T>[]) => Promise<void> | void;
   /** `$` (only entries after start), `0` (everything), or an entry id to resume after. Default `$`. */
   startId?: string;
-  /** XREAD BLOCK timeout in ms: bounds how stale liveness can get. Default 5000. */
+  /**
+   * XREAD BLOCK timeout in ms: bounds how stale liveness can get. The connection's deadlines
+   * allow for it (allowBlocking), so a read that overstays them marks the connection dead and
+   * it is replaced. Default 5000.
+   */
   blockMs?: number;
   /** Entries per XREAD. Default 200. */
   count?: number;
@@ -53,6 +58,7 @@ export class StreamReader<T> implements Liveness, Running {
     this.blockMs = opts.blockMs ?? 5000;
     this.lastIdSeen = opts.startId ?? '$';
     this.log = getLogger(`stream-reader:${this.name}`);
+    allowBlocking(opts.connection, this.blockMs);
   }
 
   /** The id of the last entry read (the resume point). */

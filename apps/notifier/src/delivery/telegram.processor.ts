@@ -34,7 +34,7 @@ export class TelegramProcessor extends LoopHost implements OnApplicationBootstra
   onApplicationBootstrap(): void {
     const { concurrency, lockMs, stalledIntervalMs } = this.cfg.queue;
     const worker = new Worker<NotificationJob>(QUEUES.telegram, (job, token) => this.process(job, token), {
-      connection: this.connections.create('notifier:worker', { maxRetriesPerRequest: null }),
+      connection: this.connections.worker('notifier:worker'),
       concurrency,
       lockDuration: lockMs,
       stalledInterval: stalledIntervalMs,
