@@ -37,4 +37,19 @@ describe('FeedLiveness', () => {
     expect(feed.isLive()).toBe(false);
     expect(feed.describe()).toMatchObject({ state: 'failed', error: 'data/x.csv:3: low 3 is above high 2' });
   });
+
+  it('is down while publishes wait longer than staleMs (Redis down), though candles keep arriving', () => {
+    const now = 1_000_000;
+    let stalledMs = 0;
+    const src = new StubSource();
+    const feed = new FeedLiveness(src, 3_000, () => now, () => stalledMs);
+    feed.state = 'running';
+    src.connected = true;
+    src.lastCandleAt = now;
+    stalledMs = 2_000;
+    expect(feed.isLive()).toBe(true);
+    stalledMs = 3_500;
+    expect(feed.isLive()).toBe(false);
+    expect(feed.describe()).toMatchObject({ publish_stalled_seconds: 3.5 });
+  });
 });

@@ -17,6 +17,8 @@ export class FeedLiveness implements Liveness, Running {
     private readonly source: MarketDataSource,
     private readonly staleMs: number,
     private readonly now: () => number = Date.now,
+    /** How long publishes have waited without progress (a Redis outage); 0 when none wait. */
+    private readonly publishStalledMs: () => number = () => 0,
   ) {
     this.startedAt = now();
   }
@@ -29,6 +31,7 @@ export class FeedLiveness implements Liveness, Running {
   isLive(): boolean {
     if (this.state === 'finished') return true;
     if (this.state === 'failed') return false;
+    if (this.publishStalledMs() > this.staleMs) return false;
     return this.source.connected || this.state === 'starting' ? this.ageSeconds() * 1000 <= this.staleMs : false;
   }
 
@@ -41,10 +44,12 @@ export class FeedLiveness implements Liveness, Running {
   }
 
   describe(): Record<string, unknown> {
+    const stalledMs = this.publishStalledMs();
     return {
       state: this.state,
       connected: this.source.connected,
       last_candle_age_seconds: Math.round(this.ageSeconds() * 10) / 10,
+      ...(stalledMs > 0 ? { publish_stalled_seconds: Math.round(stalledMs / 100) / 10 } : {}),
       ...(this.error ? { error: this.error } : {}),
     };
   }

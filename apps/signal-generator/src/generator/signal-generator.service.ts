@@ -54,7 +54,6 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     private readonly publisher: MarketFeedPublisher,
     connections: RedisConnections,
   ) {
-    this.feed = new FeedLiveness(market.source, cfg.feedStaleMs);
     this.latencySamples = new LatencySamples(connections.command, { key: latencySamplesKey('candle_to_signal') });
     // One clock for every lane: timestamps stay unique across timeframes.
     const clock = new MicrosClock();
@@ -63,6 +62,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
       // A failure with no later candle to report it must still stop the feed.
       void this.market.source.stop();
     });
+    this.feed = new FeedLiveness(market.source, cfg.feedStaleMs, Date.now, () => this.publishes.stalledForMs());
     this.lanes = createLanes(cfg.signalTimeframes, { ...cfg.pipeline, clock, tickSize: (s) => cfg.tickSizes[s] ?? market.tickSize(s) });
   }
 

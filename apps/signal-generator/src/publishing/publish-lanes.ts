@@ -21,6 +21,8 @@ export class PublishLanes {
   private queued = 0;
   private error: { err: unknown } | undefined;
   private readonly waiters: (() => void)[] = [];
+  /** When a publish last settled, or the lanes last went from idle to busy. */
+  private progressAt = 0;
 
   constructor(
     private readonly limit: number,
@@ -35,6 +37,14 @@ export class PublishLanes {
     return this.queued;
   }
 
+  /**
+   * How long publishes have been queued without any settling (0 when idle): a Redis outage shows
+   * here, since the feed itself keeps delivering until the bound is reached.
+   */
+  stalledForMs(now: number = Date.now()): number {
+    return this.queued === 0 ? 0 : now - this.progressAt;
+  }
+
   get failure(): unknown {
     return this.error?.err;
   }
@@ -46,6 +56,7 @@ export class PublishLanes {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
       this.throwIfFailed();
     }
+    if (this.queued === 0) this.progressAt = Date.now();
     this.queued++;
     const previous = this.tails.get(key) ?? Promise.resolve();
     const next: Promise<void> = previous
@@ -57,6 +68,7 @@ export class PublishLanes {
       })
       .finally(() => {
         this.queued--;
+        this.progressAt = Date.now();
         if (this.tails.get(key) === next) this.tails.delete(key);
         this.waiters.shift()?.();
       });
