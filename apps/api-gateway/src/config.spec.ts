@@ -8,6 +8,8 @@ describe('gateway config', () => {
       port: 8888,
       host: '0.0.0.0',
       signals: { ttlMs: 120_000, activeMax: 50, historyMax: 500 },
+      // Acks are kept 72 h at most (and while their signal is on the stream), pruned every minute
+      acks: { retentionMs: 72 * 3_600_000, pruneIntervalMs: 60_000 },
       apiKey: undefined,
       sse: { heartbeatMs: 15_000, maxBufferBytes: 1024 * 1024 },
       http: { bodyLimitBytes: 64 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, idleTimeoutMs: 120_000, corsOrigins: [], trustProxy: false },
@@ -17,10 +19,12 @@ describe('gateway config', () => {
       costs: { takerFeeBps: 5, makerFeeBps: 2, slippageTicks: 1 },
       market: { candlesPerSymbol: 1000, loadEntries: 20_000 },
       // The closed positions kept, as the position-closer's positions stream keeps them
-      positions: { historyMax: 10_000 },
+      positions: { historyMax: 10_000, closeRequestsMax: 10_000 },
       dashboardDir: 'dist/dashboard',
+      // Finished manual-close jobs: completed kept 1 h (5000 at most), failed 7 days (10,000)
+      jobRetention: { removeOnComplete: { age: 3600, count: 5000 }, removeOnFail: { age: 604_800, count: 10_000 } },
     });
-    expect(loadConfig({ POSITIONS_HISTORY_MAX: '25' }).positions).toEqual({ historyMax: 25 });
+    expect(loadConfig({ POSITIONS_HISTORY_MAX: '25' }).positions).toEqual({ historyMax: 25, closeRequestsMax: 10_000 });
     expect(() => loadConfig({ POSITIONS_HISTORY_MAX: '0' })).toThrow(/POSITIONS_HISTORY_MAX/);
   });
 
@@ -58,5 +62,11 @@ describe('gateway config', () => {
         'HISTORY_MAX: Invalid input: expected number, received NaN; API_KEY: API_KEY must be at least 8 characters',
     );
     expect(load).not.toThrow(/secret-host|abc/);
+  });
+
+  it('keeps an acknowledgement longer than its signal can be active', () => {
+    expect(loadConfig({ ACK_RETENTION_HOURS: '0.5', ACK_PRUNE_INTERVAL_MS: '0' }).acks).toEqual({ retentionMs: 1_800_000, pruneIntervalMs: 0 });
+    expect(() => loadConfig({ SIGNAL_TTL_SECONDS: '3600', ACK_RETENTION_HOURS: '2' })).toThrow(/ACK_RETENTION_HOURS must exceed twice SIGNAL_TTL_SECONDS/);
+    expect(() => loadConfig({ ACK_RETENTION_HOURS: '0' })).toThrow(/ACK_RETENTION_HOURS/);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigFromEnv, baseEnvSchema, bool, int, parseEnv, splitList, type BaseConfig, type Env } from '@app/config';
+import { baseConfigFromEnv, baseEnvSchema, bool, int, parseEnv, positive, splitList, type BaseConfig, type Env, jobRetentionEnvShape, jobRetentionFromEnv, type JobRetention } from '@app/config';
 import { POSITIONS_HISTORY_DEFAULT } from '@app/contracts';
 import { registerSecret } from '@app/observability';
 import { costModelFromEnv, costsEnvShape, type CostModel } from '@app/trading';
@@ -25,6 +25,14 @@ export const gatewayEnvSchema = baseEnvSchema(8888).extend({
   SIGNAL_TTL_SECONDS: int(1, 86_400).default(120),
   ACTIVE_MAX: int(1, 10_000).default(50),
   HISTORY_MAX: int(1, 100_000).default(500),
+  /**
+   * A stored acknowledgement is deleted once its signal has left the capped `signals` stream or is
+   * older than this (hours, fractions allowed); it must exceed SIGNAL_TTL_SECONDS, so the signal
+   * of a deleted ack is always expired and never served as active again.
+   */
+  ACK_RETENTION_HOURS: positive().default(72),
+  /** How often each replica prunes the acknowledgements; 0 turns pruning off. */
+  ACK_PRUNE_INTERVAL_MS: int(0, 86_400_000).default(60_000),
   /**
    * When set, `/api/*` (except `/api/health`) needs `X-API-Key`. Unset: open, as the guide's C#
    * sends no key. Empty counts as unset: docker-compose passes `API_KEY=` when none is configured.
@@ -70,8 +78,12 @@ export const gatewayEnvSchema = baseEnvSchema(8888).extend({
    * order); set it as the position-closer's, whose `positions` stream keeps that many.
    */
   POSITIONS_HISTORY_MAX: int(1, 1_000_000).default(POSITIONS_HISTORY_DEFAULT),
+  /** Close requests kept for /api/positions/close-requests (the newest; the stream keeps about 10,000). */
+  CLOSE_REQUESTS_MAX: int(1, 1_000_000).default(10_000),
   /** Fees and slippage behind /api/performance's `net_*` figures; set them as the position-closer's. */
   ...costsEnvShape,
+  /** How long the manual-close queue keeps finished job records (JOBS_KEEP_*). */
+  ...jobRetentionEnvShape,
 });
 
 /** Cross-field rules: timeouts that would cut a healthy SSE stream or contradict each other. */
@@ -80,6 +92,10 @@ const gatewayConfigSchema = gatewayEnvSchema
     path: ['HTTP_IDLE_TIMEOUT_MS'],
     message: 'HTTP_IDLE_TIMEOUT_MS must exceed SSE_HEARTBEAT_MS, or idle SSE streams are cut between heartbeats',
   })
+  .refine((c) => c.ACK_RETENTION_HOURS * 3600 > 2 * c.SIGNAL_TTL_SECONDS, {
+    path: ['ACK_RETENTION_HOURS'],
+    message: 'ACK_RETENTION_HOURS must exceed twice SIGNAL_TTL_SECONDS: an acknowledgement must outlive its signal being active',
+  })
   .refine((c) => c.HTTP_REQUEST_TIMEOUT_MS >= c.HTTP_HEADERS_TIMEOUT_MS, {
     path: ['HTTP_REQUEST_TIMEOUT_MS'],
     message: 'HTTP_REQUEST_TIMEOUT_MS must be at least HTTP_HEADERS_TIMEOUT_MS',
@@ -87,6 +103,8 @@ const gatewayConfigSchema = gatewayEnvSchema
 
 export interface GatewayConfig extends BaseConfig {
   signals: { ttlMs: number; activeMax: number; historyMax: number };
+  /** Stored acknowledgements: kept this long at most (and while their signal is on the stream); pruned every `pruneIntervalMs` (0: never). */
+  acks: { retentionMs: number; pruneIntervalMs: number };
   /** Undefined: the API is open. */
   apiKey: string | undefined;
   sse: { heartbeatMs: number; maxBufferBytes: number };
@@ -105,10 +123,12 @@ export interface GatewayConfig extends BaseConfig {
   /** Fees and slippage behind /api/performance's `net_*` figures. */
   costs: CostModel;
   market: { candlesPerSymbol: number; loadEntries: number };
-  /** Closed positions the read model keeps: the newest `historyMax`. */
-  positions: { historyMax: number };
+  /** Closed positions and close requests the read model keeps: the newest `historyMax` and `closeRequestsMax`. */
+  positions: { historyMax: number; closeRequestsMax: number };
   /** The built dashboard served at /dashboard. */
   dashboardDir: string;
+  /** BullMQ records of finished manual-close jobs. */
+  jobRetention: JobRetention;
 }
 
 /** Validates the environment; the error names every bad variable and never echoes a secret. */
@@ -118,6 +138,7 @@ export function loadConfig(env: Env): GatewayConfig {
   return {
     ...baseConfigFromEnv(e),
     signals: { ttlMs: e.SIGNAL_TTL_SECONDS * 1000, activeMax: e.ACTIVE_MAX, historyMax: e.HISTORY_MAX },
+    acks: { retentionMs: Math.round(e.ACK_RETENTION_HOURS * 3_600_000), pruneIntervalMs: e.ACK_PRUNE_INTERVAL_MS },
     apiKey: e.API_KEY,
     sse: { heartbeatMs: e.SSE_HEARTBEAT_MS, maxBufferBytes: e.SSE_MAX_BUFFER_BYTES },
     http: {
@@ -132,7 +153,8 @@ export function loadConfig(env: Env): GatewayConfig {
     rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS, loopback: e.RATE_LIMIT_LOOPBACK },
     costs: costModelFromEnv(e),
     market: { candlesPerSymbol: e.MARKET_CANDLES_PER_SYMBOL, loadEntries: e.MARKET_LOAD_ENTRIES },
-    positions: { historyMax: e.POSITIONS_HISTORY_MAX },
+    positions: { historyMax: e.POSITIONS_HISTORY_MAX, closeRequestsMax: e.CLOSE_REQUESTS_MAX },
     dashboardDir: e.DASHBOARD_DIR,
+    jobRetention: jobRetentionFromEnv(e),
   };
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { baseConfigFromEnv, baseEnvSchema, ConfigError, int, parseEnv, positive, splitList, unsetIfEmpty, type BaseConfig, type Env } from '@app/config';
+import { baseConfigFromEnv, baseEnvSchema, ConfigError, int, parseEnv, positive, splitList, unsetIfEmpty, type BaseConfig, type Env, jobRetentionEnvShape, jobRetentionFromEnv, type JobRetention } from '@app/config';
 import { registerSecret } from '@app/observability';
 import { parseChatIds, type ChatTarget } from './delivery/chat-target';
 import type { RateLimits } from './delivery/send-windows';
@@ -48,6 +48,8 @@ export const notifierEnvSchema = baseEnvSchema(9101).extend({
   NOTIFIER_STALLED_INTERVAL_MS: int(100, 600_000).default(30_000),
   /** Sent/failed records and stored items are kept this long (dedupes redeliveries that old). */
   NOTIFIER_RETENTION_HOURS: int(1, 24 * 30).default(48),
+  /** How long the `telegram` queue keeps finished job records (JOBS_KEEP_*). */
+  ...jobRetentionEnvShape,
   /** Chats whose commands (/status, /pause, ...) are obeyed; every other chat gets no answer. Empty: commands off. */
   TELEGRAM_ADMIN_CHAT_IDS: unsetIfEmpty(z.string().optional()),
   /** How commands reach the bot: `polling` (one replica long-polls getUpdates), `webhook`, or `off`. */
@@ -78,7 +80,7 @@ export interface NotifierConfig extends BaseConfig {
   };
   limits: RateLimits;
   consumer: { name: string; claimIdleMs: number; claimIntervalMs: number };
-  queue: { concurrency: number; attempts: number; backoffMs: number; lockMs: number; stalledIntervalMs: number };
+  queue: { concurrency: number; attempts: number; backoffMs: number; lockMs: number; stalledIntervalMs: number; retention: JobRetention };
   delivery: { retentionMs: number; lockTtlMs: number };
   commands: CommandsConfig;
 }
@@ -127,6 +129,7 @@ export function loadConfig(env: Env): NotifierConfig {
       backoffMs: e.NOTIFIER_BACKOFF_MS,
       lockMs: e.NOTIFIER_JOB_LOCK_MS,
       stalledIntervalMs: e.NOTIFIER_STALLED_INTERVAL_MS,
+      retention: jobRetentionFromEnv(e),
     },
     delivery: {
       retentionMs: e.NOTIFIER_RETENTION_HOURS * 3_600_000,

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { POSITIONS_HISTORY_DEFAULT } from '@app/contracts';
-import { baseConfigFromEnv, baseEnvSchema, int, parseEnv, positive, unsetIfEmpty, type BaseConfig, type Env } from '@app/config';
+import { baseConfigFromEnv, baseEnvSchema, int, parseEnv, positive, unsetIfEmpty, type BaseConfig, type Env, jobRetentionEnvShape, jobRetentionFromEnv, type JobRetention } from '@app/config';
 import { costModelFromEnv, costsEnvShape, type CostModel } from '@app/trading';
 import type { PositionSizing } from './positions/position-sizing';
 
@@ -24,6 +24,8 @@ export const closerEnvSchema = baseEnvSchema(9102)
     SHARD_LEASE_MS: int(500, 600_000).default(5000),
     /** How often BullMQ workers look for jobs a dead replica left active. */
     STALLED_INTERVAL_MS: int(100, 600_000).default(30_000),
+    /** How long the max-hold queue keeps finished job records (JOBS_KEEP_*). */
+    ...jobRetentionEnvShape,
     /**
      * Closed positions the `positions` stream keeps (besides every open position's `opened`
      * event): the history a gateway started later rebuilds. Give the gateway the same value.
@@ -43,7 +45,7 @@ export interface CloserConfig extends BaseConfig {
   maxHoldMs: number;
   costs: CostModel;
   consumer: { name: string; shardLeaseMs: number };
-  queue: { stalledIntervalMs: number };
+  queue: { stalledIntervalMs: number; retention: JobRetention };
   /** Closed positions whose events the `positions` stream keeps. */
   positionsHistoryMax: number;
 }
@@ -60,7 +62,7 @@ export function loadConfig(env: Env): CloserConfig {
     sizing,
     maxHoldMs: Math.round(e.MAX_HOLD_MINUTES * 60_000),
     consumer: { name: e.CONSUMER_NAME, shardLeaseMs: e.SHARD_LEASE_MS },
-    queue: { stalledIntervalMs: e.STALLED_INTERVAL_MS },
+    queue: { stalledIntervalMs: e.STALLED_INTERVAL_MS, retention: jobRetentionFromEnv(e) },
     positionsHistoryMax: e.POSITIONS_HISTORY_MAX,
     costs: costModelFromEnv(e),
   };

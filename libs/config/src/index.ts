@@ -4,3 +4,4 @@ export * from './env-helpers';
 export * from './redis-env';
 export * from './base-env';
 export * from './load-or-exit';
+export * from './job-retention';

@@ -71,6 +71,11 @@ export const KEYS = {
   openEventIds: 'positions:open-event',
   /** List: ids of the newest `closed` events on `positions`, newest first, capped at the history kept. */
   closedEventIds: 'positions:closed-events',
+  /**
+   * List: ids of the newest closed positions, newest first, capped at the history kept
+   * (POSITIONS_HISTORY_MAX): the state (`positions:state`) of a position pushed out is deleted.
+   */
+  closedPositionIds: 'positions:closed',
   /** Set: ids of open positions. */
   openPositions: 'positions:open',
   /** Hash: symbol → id of its open position (at most one per symbol). */

@@ -1,9 +1,11 @@
-import { Injectable, NotFoundException, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { ManualCloseJobSchema, QUEUES, type ManualCloseJob } from '@app/contracts';
 import { errMessage, RedisConnections } from '@app/redis-streams';
 import { getLogger } from '@app/observability';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../tokens';
 import { PositionsReadModel } from './positions-read-model.service';
 
 export interface ManualCloseAccepted {
@@ -27,6 +29,7 @@ export class ManualCloseService implements OnModuleDestroy {
   constructor(
     connections: RedisConnections,
     private readonly readModel: PositionsReadModel,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
     // Fail fast rather than hold the request when Redis is away (no offline queue). BullMQ leaves
     // a connection it was handed open: RedisConnections closes it at shutdown, after the queue.
@@ -48,8 +51,7 @@ export class ManualCloseService implements OnModuleDestroy {
         jobId: job.request_id,
         attempts: 5,
         backoff: { type: 'exponential', delay: 500 },
-        removeOnComplete: { age: 3600 },
-        removeOnFail: { age: 7 * 24 * 3600 },
+        ...this.config.jobRetention,
       }),
     );
     this.log.info({ request_id: job.request_id, position_id: positionId }, 'manual close requested');

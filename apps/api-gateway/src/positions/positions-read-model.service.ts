@@ -14,7 +14,7 @@ export class PositionsReadModel extends ReadModel {
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {
     super('positions');
     this.projection = this.newProjection();
-    this.requests = new CloseRequestLog();
+    this.requests = new CloseRequestLog(this.config.positions.closeRequestsMax);
   }
 
   get positions(): PositionProjection {
@@ -31,7 +31,7 @@ export class PositionsReadModel extends ReadModel {
    */
   reset(): void {
     this.projection = this.newProjection();
-    this.requests = new CloseRequestLog();
+    this.requests = new CloseRequestLog(this.config.positions.closeRequestsMax);
   }
 
   private newProjection(): PositionProjection {

@@ -31,6 +31,11 @@ export const acksTotal = counter({
   labelNames: ['result'] as const,
 });
 
+export const acksPruned = counter({
+  name: 'gateway_acks_pruned_total',
+  help: 'Stored acknowledgements deleted because their signal can no longer be served (trimmed from the stream, or older than ACK_RETENTION_HOURS)',
+});
+
 /** Same series as the stream readers' own counter, so a dashboard sees rebuild skips too. */
 export const malformedSignalEntries = counter({
   name: 'stream_malformed_entries_total',

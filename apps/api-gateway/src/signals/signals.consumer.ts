@@ -89,7 +89,7 @@ export class SignalsConsumer extends RebuildThenFollow<ResumePoints> {
     const stored = await readTail(this.redis, { stream: STREAMS.signals, schema: SignalSchema, reader: REBUILD, count: this.config.signals.historyMax, until: signalsTail });
     const signals = stored.map((e) => toSignal(e.id, e.payload));
     const changes = signals.length ? await this.controlChangesFrom(signals[0].id) : [];
-    // HMGET of just these ids, not HGETALL: the acks hash outlives the capped stream.
+    // HMGET of just these ids, not HGETALL: the hash also holds acks of signals trimmed since the last prune (AckPruner).
     const acks = signals.length ? await this.redis.hmget(KEYS.acks, ...signals.map((s) => s.id)) : [];
     // Signals and switch changes in stream-id order, so each signal gets the state it had live.
     this.readModel.takeControl(changes.length ? { ...controlNow, trading: changes[0].payload.previous } : controlNow, null, false);

@@ -4,6 +4,8 @@ import { KEYS } from '@app/contracts';
 export interface DeliveryKeys {
   /** String: JSON of a notification, shared by every chat's outbox. */
   item(entryKey: string): string;
+  /** Integer: how many outboxes still hold the entry; its item is deleted at 0. */
+  itemRefs(entryKey: string): string;
   /** Sorted set: entry keys waiting for this chat, scored by stream order. */
   outbox(chat: string): string;
   /** Sorted set: entry keys delivered to this chat, scored by delivery time (ms). */
@@ -22,6 +24,7 @@ export interface DeliveryKeys {
 export function deliveryKeys(prefix: string = KEYS.notifierDelivery): DeliveryKeys {
   return {
     item: (e) => `${prefix}:item:${e}`,
+    itemRefs: (e) => `${prefix}:item-refs:${e}`,
     outbox: (c) => `${prefix}:outbox:${c}`,
     sent: (c) => `${prefix}:sent:${c}`,
     failed: (c) => `${prefix}:failed:${c}`,

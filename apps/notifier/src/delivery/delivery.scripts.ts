@@ -12,15 +12,26 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 /**
  * Adds an entry to every chat's outbox unless that chat already has it sent or refused, and
  * stores the item once. Re-running it (a retried job, a redelivered entry) changes nothing.
- * KEYS: item, then (outbox, sent, failed) per chat. ARGV: item JSON, item TTL ms, score, entry key.
+ * The item's reference count (item-refs) is the number of outboxes holding the entry: COMMIT
+ * deletes the item when it reaches 0, so items do not pile up for the whole retention; the TTL
+ * (the retention) stays as a backstop for a sender that died between the two.
+ * KEYS: item, item-refs, then (outbox, sent, failed) per chat. ARGV: item JSON, item TTL ms, score,
+ * entry key.
  */
 export const FAN_OUT = `
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX')
+local created = redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX')
 local added = 0
-for i = 2, #KEYS, 3 do
+for i = 3, #KEYS, 3 do
   if not redis.call('ZSCORE', KEYS[i + 1], ARGV[4]) and not redis.call('ZSCORE', KEYS[i + 2], ARGV[4]) then
     added = added + redis.call('ZADD', KEYS[i], 'NX', ARGV[3], ARGV[4])
   end
+end
+if added > 0 then
+  redis.call('INCRBY', KEYS[2], added)
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+elseif created then
+  -- Every chat had it already (a job re-run after delivery): no outbox will read it.
+  redis.call('DEL', KEYS[1])
 end
 return added
 `;
@@ -81,17 +92,24 @@ return {'reserved', now, rank}
  * outbox to `sent` or `failed` (outcome `released`: they stay in the outbox for the next try),
  * sets the 429 pause when asked, trims records older than the retention, frees the lock if still
  * ours. Moving an entry and recording it happen together: no state where it is in neither place.
- * KEYS: lock, outbox, sent, failed, pause, window 1..n.
+ * An entry leaving this outbox drops its item's reference count, and the item once no outbox
+ * holds it (see FAN_OUT).
+ * KEYS: lock, outbox, sent, failed, pause, window 1..n, then (item, item-refs) per entry key.
  * ARGV: owner, outcome (sent | failed | released), retention ms, pause ms, entry keys...
  */
 export const COMMIT = `
 ${NOW}
-for i = 6, #KEYS do redis.call('ZADD', KEYS[i], 'XX', now, ARGV[1]) end
+local entries = #ARGV - 4
+local lastWindow = #KEYS - 2 * entries
+for i = 6, lastWindow do redis.call('ZADD', KEYS[i], 'XX', now, ARGV[1]) end
 if ARGV[2] ~= 'released' then
   local dest = KEYS[3]
   if ARGV[2] == 'failed' then dest = KEYS[4] end
   for i = 5, #ARGV do
-    redis.call('ZREM', KEYS[2], ARGV[i])
+    if redis.call('ZREM', KEYS[2], ARGV[i]) == 1 then
+      local item = lastWindow + 2 * (i - 5) + 1
+      if redis.call('DECR', KEYS[item + 1]) <= 0 then redis.call('DEL', KEYS[item], KEYS[item + 1]) end
+    end
     redis.call('ZADD', dest, now, ARGV[i])
   end
   redis.call('ZREMRANGEBYSCORE', dest, '-inf', now - tonumber(ARGV[3]))

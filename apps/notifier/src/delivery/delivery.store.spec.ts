@@ -84,4 +84,24 @@ describe('DeliveryStore (real Redis)', () => {
     await store.drop(alice.id, pending.unreadable);
     expect(await store.reserve(alice.id, key(1), 'x', sendWindows(alice, LIMITS, keys))).toEqual({ state: 'failed' });
   });
+
+  it('deletes an item once no chat waits for it any more, sent or refused, and not before', async () => {
+    expect(await store.fanOut(key(1), item(1), [alice, bob])).toBe(2);
+    const wa = sendWindows(alice, LIMITS, keys);
+    const wb = sendWindows(bob, LIMITS, keys);
+    expect(await store.reserve(alice.id, key(1), 'a', wa)).toEqual({ state: 'reserved' });
+    await store.commit(alice.id, 'a', 'sent', [key(1)], wa);
+    // Bob still waits: his outbox reads the item.
+    expect((await store.pending(bob.id, 10)).items).toEqual([item(1)]);
+    expect(await store.reserve(bob.id, key(1), 'b', wb)).toEqual({ state: 'reserved' });
+    await store.commit(bob.id, 'b', 'released', [key(1)], wb);
+    expect(await redis.exists(keys.item(key(1)))).toBe(1);
+    await redis.del(keys.chatWindow(bob.id), keys.globalWindow);
+    expect(await store.reserve(bob.id, key(1), 'c', wb)).toEqual({ state: 'reserved' });
+    await store.commit(bob.id, 'c', 'failed', [key(1)], wb);
+    expect(await redis.exists(keys.item(key(1)), keys.itemRefs(key(1)))).toBe(0);
+    // A job re-run after both: nothing queued, no item left behind.
+    expect(await store.fanOut(key(1), item(1), [alice, bob])).toBe(0);
+    expect(await redis.exists(keys.item(key(1)))).toBe(0);
+  });
 });

@@ -52,7 +52,7 @@ export class DeliveryStore {
   /** Queues `item` for every chat that has not had it yet. Returns how many outboxes gained it. */
   async fanOut(entryKey: string, item: NotificationJob, chats: readonly ChatTarget[]): Promise<number> {
     const k = this.keys;
-    const keys = [k.item(entryKey), ...chats.flatMap((c) => [k.outbox(c.id), k.sent(c.id), k.failed(c.id)])];
+    const keys = [k.item(entryKey), k.itemRefs(entryKey), ...chats.flatMap((c) => [k.outbox(c.id), k.sent(c.id), k.failed(c.id)])];
     return this.scripts.notifierFanOut(keys.length, ...keys, JSON.stringify(item), this.opts.retentionMs, streamOrder(item.entry_id), entryKey);
   }
 
@@ -103,7 +103,8 @@ export class DeliveryStore {
   /** Ends a reservation; `pauseMs` > 0 pauses every sender (a 429's retry_after). */
   async commit(chat: string, owner: string, outcome: CommitOutcome, entryKeys: readonly string[], windows: readonly SendWindow[], pauseMs = 0): Promise<void> {
     const k = this.keys;
-    const keys = [k.lock(chat), k.outbox(chat), k.sent(chat), k.failed(chat), k.pause, ...windows.map((w) => w.key)];
+    const items = entryKeys.flatMap((e) => [k.item(e), k.itemRefs(e)]);
+    const keys = [k.lock(chat), k.outbox(chat), k.sent(chat), k.failed(chat), k.pause, ...windows.map((w) => w.key), ...items];
     await this.scripts.notifierCommit(keys.length, ...keys, owner, outcome, this.opts.retentionMs, Math.max(0, Math.ceil(pauseMs)), ...entryKeys);
   }
 

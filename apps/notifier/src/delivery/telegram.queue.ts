@@ -16,16 +16,15 @@ export class TelegramQueue implements OnApplicationShutdown {
   readonly queue: Queue<NotificationJob>;
 
   constructor(@Inject(NOTIFIER_CONFIG) cfg: NotifierConfig, connections: RedisConnections) {
-    const { attempts, backoffMs } = cfg.queue;
+    const { attempts, backoffMs, retention } = cfg.queue;
     this.queue = new Queue<NotificationJob>(QUEUES.telegram, {
       connection: connections.create('notifier:queue'),
       defaultJobOptions: {
         attempts,
         backoff: { type: 'exponential', delay: backoffMs },
-        // Kept an hour for inspection; a later redelivery makes a new job that finds every chat in
-        // the sent records (kept NOTIFIER_RETENTION_HOURS) and completes without sending.
-        removeOnComplete: { age: 3600, count: 5000 },
-        removeOnFail: { age: 7 * 86_400 },
+        // Kept JOBS_KEEP_COMPLETED_HOURS (1) for inspection; a later redelivery makes a new job that
+        // finds every chat in the sent records (kept NOTIFIER_RETENTION_HOURS) and sends nothing.
+        ...retention,
       },
     });
     // Without a listener BullMQ prints the error itself, with console.error and every property.

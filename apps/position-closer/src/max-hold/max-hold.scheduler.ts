@@ -40,8 +40,7 @@ export class MaxHoldScheduler implements MaxHoldTimer, OnModuleDestroy {
         delay: Math.max(0, due - this.clock.now().getTime()),
         attempts: 10,
         backoff: { type: 'exponential', delay: 500 },
-        removeOnComplete: true,
-        removeOnFail: { age: 7 * 24 * 3600 },
+        ...this.config.queue.retention,
       },
     );
   }

@@ -28,14 +28,16 @@ end
  * KEYS: state hash, open set, by-symbol hash, signal-cursor hash, positions stream, open-event
  * hash, fence lease. ARGV: id, symbol, opened event JSON, fence token.
  * Returns `opened`, `exists` (this id was opened before), `stale` (a newer signal for the symbol
- * already got here) or `occupied` (another position is open for the symbol). The `opened`
+ * already got here, or this one did and its closed state has since been pruned) or `occupied`
+ * (another position is open for the symbol). The `opened`
  * event's stream id is recorded (open-event hash) so trimming keeps it while the position is open.
  */
 export const OPEN_POSITION_LUA = `${CMP_IDS}
 ${fenceCheckLua(7, 4)}
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 'exists' end
 local cursor = redis.call('HGET', KEYS[4], ARGV[2])
-if cursor and cmp(cursor, ARGV[1]) > 0 then return 'stale' end
+-- At the cursor and unknown: this very signal opened a position whose closed state was pruned.
+if cursor and cmp(cursor, ARGV[1]) >= 0 then return 'stale' end
 if redis.call('HEXISTS', KEYS[3], ARGV[2]) == 1 then return 'occupied' end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('SADD', KEYS[2], ARGV[1])
@@ -48,7 +50,7 @@ return 'opened'
 
 /**
  * KEYS: state hash, open set, by-symbol hash, positions stream, close-requests stream,
- * open-event hash, closed-events list, fence lease.
+ * open-event hash, closed-events list, closed-positions list, fence lease.
  * ARGV: id, symbol, closed event JSON, close request JSON ('' for none), closed positions kept,
  * close-requests MAXLEN, fence token. Returns 1 when this call closed the position, 0 when it
  * was not open.
@@ -59,9 +61,12 @@ return 'opened'
  * trimmed however many positions close meanwhile; a position still open from before these ids
  * were recorded (no open-event entry) holds trimming off until it closes. Exact MINID, not `~`:
  * closes are rare, and the history kept is then exactly the configured one.
+ *
+ * The state hash keeps the same number of closed positions: the one pushed out of the closed
+ * list is deleted from it. A redelivered signal of a deleted position opens nothing (`stale`).
  */
 export const CLOSE_POSITION_LUA = `${CMP_IDS}
-${fenceCheckLua(8, 7)}
+${fenceCheckLua(9, 7)}
 if redis.call('SREM', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 if redis.call('HGET', KEYS[3], ARGV[2]) == ARGV[1] then redis.call('HDEL', KEYS[3], ARGV[2]) end
@@ -69,6 +74,8 @@ local at = redis.call('XADD', KEYS[4], '*', 'data', ARGV[3])
 if ARGV[4] ~= '' then redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[6], '*', 'data', ARGV[4]) end
 redis.call('HDEL', KEYS[6], ARGV[1])
 local kept = tonumber(ARGV[5])
+redis.call('LPUSH', KEYS[8], ARGV[1])
+while redis.call('LLEN', KEYS[8]) > kept do redis.call('HDEL', KEYS[1], redis.call('RPOP', KEYS[8])) end
 redis.call('LPUSH', KEYS[7], at)
 redis.call('LTRIM', KEYS[7], 0, kept - 1)
 local floor = redis.call('LINDEX', KEYS[7], kept - 1)

@@ -51,7 +51,7 @@ export class PositionStore {
   ) {
     this.scripts = defineScripts(redis, {
       positionOpen: luaScript<OpenOutcome>(OPEN_POSITION_LUA, 7),
-      positionClose: luaScript<number>(CLOSE_POSITION_LUA, 8),
+      positionClose: luaScript<number>(CLOSE_POSITION_LUA, 9),
       positionRecordPrice: luaScript<number>(RECORD_PRICE_LUA, 2),
     });
   }
@@ -124,6 +124,7 @@ export class PositionStore {
       STREAMS.closeRequests,
       KEYS.openEventIds,
       KEYS.closedEventIds,
+      KEYS.closedPositionIds,
       ...fenceKey(fence),
       closed.position_id,
       closed.symbol,
