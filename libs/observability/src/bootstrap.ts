@@ -6,6 +6,7 @@ import type { FastifyHttpOptions } from 'fastify';
 import { createLogger } from './logger';
 import { initMetrics } from './metrics';
 import { PinoNestLogger } from './nest-logger';
+import { stopOnSignals } from './stop-on-signals';
 
 export interface ServiceBootstrapOptions {
   /** The `service` label and log field. */
@@ -21,7 +22,7 @@ export interface ServiceBootstrapOptions {
 }
 
 /**
- * Every service: Fastify, JSON logs, metrics, graceful SIGTERM, then listen.
+ * Every service: Fastify, JSON logs, metrics, a graceful SIGTERM within 10 s (stopOnSignals), then listen.
  *
  * `skipMiddie`: no service uses Nest (Express-style) middleware, and @fastify/middie would
  * otherwise run a hook on every request for none.
@@ -33,9 +34,13 @@ export async function bootstrapService(rootModule: Type<unknown> | DynamicModule
     logger: new PinoNestLogger(),
     bufferLogs: false,
   });
-  app.enableShutdownHooks();
+  let started = false;
+  const detach = stopOnSignals(app, () => started);
+  // An app closed by its caller (a test) leaves no signal listener behind.
+  app.getHttpServer().once('close', detach);
   await opts.configure?.(app);
   await app.listen(opts.port, opts.host ?? '0.0.0.0');
+  started = true;
   logger.info({ port: opts.port }, `${opts.service} listening on ${opts.host ?? '0.0.0.0'}:${opts.port}`);
   return app;
 }

@@ -10,3 +10,4 @@ export * from './liveness.health';
 export * from './observability.module';
 export * from './bootstrap';
 export * from './latency-samples';
+export * from './shutdown-budget';

@@ -1,6 +1,7 @@
 import { formatWithOptions } from 'node:util';
 import { getLogger } from './logger';
 import { redactSecrets } from './secrets';
+import { isShuttingDown } from './shutdown-budget';
 
 let installed = false;
 
@@ -18,6 +19,11 @@ let installed = false;
  *   emit with `console.error(err)`, ioredis an unhandled 'error' event), is scrubbed the same way.
  *   Written by hand: pino covers our own log lines, and no library wraps console and the
  *   process-level handlers together with our registered secrets.
+ * - Once a signal has started the shutdown, such an error is one warning line (its message) and
+ *   the shutdown goes on to its own exit code. Parts are torn down in no set order, and BullMQ
+ *   re-emits a connection's last error when we close a client it is still waiting on (a wrong
+ *   password, a Redis that never answered); the process is ending and every piece of work in
+ *   hand is safe to drop (see stepWithinShutdown).
  */
 export function installProcessGuards(): void {
   if (installed) return;
@@ -27,7 +33,12 @@ export function installProcessGuards(): void {
   process.on('unhandledRejection', (reason) => exitOn(reason, 'unhandledRejection'));
 }
 
-function exitOn(err: unknown, origin: string): never {
+function exitOn(err: unknown, origin: string): void {
+  if (isShuttingDown()) {
+    const message = err instanceof Error ? err.message : String(err);
+    getLogger('shutdown').warn({ origin, err: message }, 'error while shutting down; ignored');
+    return;
+  }
   try {
     // The logger scrubs every argument (redactDeep): an Error keeps only its type, message and stack.
     getLogger().fatal({ err, origin }, 'unhandled error; exiting');

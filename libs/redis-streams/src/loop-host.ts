@@ -1,4 +1,4 @@
-import type { Liveness, Running } from '@app/observability';
+import { stepWithinShutdown, type Liveness, type Running } from '@app/observability';
 
 /** A loop a provider runs: a StreamReader, a ConsumerGroupReader or a BullMQ Worker. */
 export interface HostedLoop {
@@ -12,7 +12,7 @@ export interface HostedLoop {
 /**
  * Base of a Nest provider that owns one loop, started in its onApplicationBootstrap by setting
  * `hosted`: readiness (isLive), liveness (isRunning), the health detail and the shutdown
- * (onModuleDestroy closes the loop) are the loop's. Not started yet: neither live nor running.
+ * (onModuleDestroy closes the loop, within the shutdown budget) are the loop's. Not started yet: neither live nor running.
  */
 export abstract class LoopHost implements Liveness, Running {
   protected hosted: HostedLoop | undefined;
@@ -29,7 +29,8 @@ export abstract class LoopHost implements Liveness, Running {
     return this.hosted?.describe?.() ?? {};
   }
 
+  /** Stops the loop; waits for it within the shutdown budget (a hung Redis cannot hold it). */
   async onModuleDestroy(): Promise<void> {
-    await this.hosted?.close();
+    if (this.hosted) await stepWithinShutdown(this.constructor.name, this.hosted.close());
   }
 }

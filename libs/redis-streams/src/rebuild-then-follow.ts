@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { getLogger, type Liveness, type Logger, type Running } from '@app/observability';
+import { getLogger, stepWithinShutdown, type Liveness, type Logger, type Running } from '@app/observability';
 import { InterruptibleDelay } from './interruptible-delay';
 import type { HostedLoop } from './loop-host';
 import type { RedisConnections } from './redis-connections';
@@ -74,11 +74,17 @@ export abstract class RebuildThenFollow<From> implements Liveness, Running {
     return this.starting;
   }
 
+  /** Stops the rebuild or the readers, within the shutdown budget (a hung Redis cannot hold it). */
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
     this.delay.wake();
-    await this.starting;
-    await Promise.all(this.readers.map((r) => r.close()));
+    await stepWithinShutdown(
+      this.constructor.name,
+      (async () => {
+        await this.starting;
+        await Promise.all(this.readers.map((r) => r.close()));
+      })(),
+    );
   }
 
   /** Loaded and following every stream. */

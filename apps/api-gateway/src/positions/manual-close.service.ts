@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { ManualCloseJobSchema, QUEUES, type ManualCloseJob } from '@app/contracts';
 import { errMessage, RedisConnections } from '@app/redis-streams';
-import { getLogger } from '@app/observability';
+import { getLogger, stepWithinShutdown } from '@app/observability';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../tokens';
 import { PositionsReadModel } from './positions-read-model.service';
@@ -61,7 +61,7 @@ export class ManualCloseService implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     // Not `await this.queue.client`: that waits for Redis to be ready, so a gateway that never
     // reached Redis (a wrong password) never finished its SIGTERM.
-    await this.queue.close();
+    await stepWithinShutdown('manual-close queue', this.queue.close());
   }
 
   private async unavailableOnError<T>(op: () => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QUEUES, type NotificationJob } from '@app/contracts';
-import { gauge, getLogger } from '@app/observability';
+import { gauge, getLogger, stepWithinShutdown } from '@app/observability';
 import type { NotifierConfig } from '../config';
 import { RedisConnections } from '@app/redis-streams';
 import { NOTIFIER_CONFIG } from '../tokens';
@@ -52,7 +52,7 @@ export class TelegramQueue implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
+    await stepWithinShutdown('telegram queue', this.queue.close());
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QUEUES } from '@app/contracts';
-import { getLogger } from '@app/observability';
+import { getLogger, stepWithinShutdown } from '@app/observability';
 import type { CloserConfig } from '../config';
 import type { MaxHoldTimer } from '../positions/max-hold-timer';
 import type { OpenPosition } from '../positions/position';
@@ -55,6 +55,6 @@ export class MaxHoldScheduler implements MaxHoldTimer, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.queue.close();
+    await stepWithinShutdown('max-hold queue', this.queue.close());
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Candle, CandleSchema, generatorDecidedKey, latencySamplesKey, MicrosClock, ProducedSignalSchema, STREAMS, type ProducedSignal } from '@app/contracts';
-import { getLogger, LatencySamples } from '@app/observability';
+import { getLogger, LatencySamples, stepWithinShutdown } from '@app/observability';
 import { InvalidPayloadError, RedisConnections, validatePayload } from '@app/redis-streams';
 import type { GeneratorConfig } from '../config';
 import { FeedLiveness } from './feed.health';
@@ -90,12 +90,21 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
       );
   }
 
+  /**
+   * Stops the feed and waits for the publishes in flight, within the shutdown budget: a publish
+   * that Redis never answers is left to the next run, which the checkpoint keeps from repeating.
+   */
   async onModuleDestroy(): Promise<void> {
     this.publisher.close();
-    await this.market.source.stop();
-    await this.running;
     if (this.gaugeTimer) clearInterval(this.gaugeTimer);
-    this.log.info('feed stopped and in-flight publishes settled');
+    await stepWithinShutdown(
+      'market feed',
+      (async () => {
+        await this.market.source.stop();
+        await this.running;
+        this.log.info('feed stopped and in-flight publishes settled');
+      })(),
+    );
   }
 
   /** Keyed by the feed timeframe: the unit published (and refused twice) is the feed candle. */
