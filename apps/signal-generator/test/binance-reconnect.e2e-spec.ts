@@ -46,8 +46,11 @@ describe('Binance futures feed: reconnect, stall, rotation and gap fill', () => 
   it('reconnects after the server drops the socket, resubscribes, and gap-fills the candles closed meanwhile', async () => {
     feed = await startConnected();
     await waitFor(() => feed!.count('BTCUSDT') >= 10, { what: '10 candles' });
-    const lastBeforeDrop = feed.delivered.BTCUSDT.at(-1)!.open_time;
     server.dropAll({ refuseForCandles: 8 });
+    // Read after the feed has seen the drop: a frame already in its socket when the drop was asked
+    // for is still delivered, and the fill rightly starts after it.
+    await waitFor(() => !feed!.source.connected, { what: 'the drop seen by the feed' });
+    const lastBeforeDrop = feed.delivered.BTCUSDT.at(-1)!.open_time;
     await expectCompleteSequence(feed);
 
     expect(server.connections.length).toBeGreaterThanOrEqual(2);
