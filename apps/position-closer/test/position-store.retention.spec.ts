@@ -1,23 +1,10 @@
 import Redis from 'ioredis';
-import { decodeEntry, KEYS, PositionEventSchema, STREAMS, type NewSignal, type PositionEvent } from '@app/contracts';
+import { decodeEntry, KEYS, PositionEventSchema, STREAMS, type PositionEvent } from '@app/contracts';
 import { startRedis, type TestRedis } from '@app/testing';
 import { DEFAULT_COSTS } from '@app/trading';
 import { closePosition, openPosition, type OpenPosition } from '../src/positions/position';
 import { PositionStore } from '../src/positions/position.store';
-
-const signal = (symbol: string): NewSignal => ({
-  timestamp: '2025-05-06T12:01:00.000123',
-  symbol,
-  direction: 'BUY',
-  entry_price: 100,
-  stop_loss: 98,
-  take_profit: 104,
-  leverage: 10,
-  signal_strength: 80,
-  timeframe: '1m',
-  strategy_name: 'Consensus',
-  metadata: { consensus_confidence: 70, strategies_agree: 2, risk_reward_ratio: 2 },
-});
+import { makeSignal } from './support/closer-harness';
 
 /**
  * How the closer trims `positions`, which the gateway rebuilds its view from: never past an open
@@ -45,7 +32,7 @@ describe('PositionStore: the positions stream keeps every open position and the 
   });
 
   async function open(symbol: string): Promise<OpenPosition> {
-    const position = openPosition(`${++seq}-0`, signal(symbol), { kind: 'notional', notional: 1000 }, new Date());
+    const position = openPosition(`${++seq}-0`, makeSignal({ symbol }), { kind: 'notional', notional: 1000 }, new Date());
     expect(await store.open(position)).toBe('opened');
     return position;
   }
