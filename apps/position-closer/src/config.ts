@@ -1,7 +1,5 @@
-import { hostname } from 'node:os';
-import { z } from 'zod';
 import { POSITIONS_HISTORY_DEFAULT } from '@app/contracts';
-import { baseConfigFromEnv, baseEnvSchema, int, parseEnv, positive, unsetIfEmpty, type BaseConfig, type Env, jobRetentionEnvShape, jobRetentionFromEnv, type JobRetention } from '@app/config';
+import { baseConfigFromEnv, baseEnvSchema, int, parseEnv, positive, unsetIfEmpty, type BaseConfig, type Env, jobRetentionEnvShape, jobRetentionFromEnv, type JobRetention, replicaEnvShape } from '@app/config';
 import { costModelFromEnv, costsEnvShape, type CostModel } from '@app/trading';
 import type { PositionSizing } from './positions/position-sizing';
 
@@ -15,13 +13,8 @@ export const closerEnvSchema = baseEnvSchema(9102)
     ACCOUNT_BALANCE: unsetIfEmpty(positive().optional()),
     /** A position still open this long is closed at the last price (fractions allowed). */
     MAX_HOLD_MINUTES: positive().default(60),
-    /** This replica's name in logs and in its shard lease tokens. */
-    CONSUMER_NAME: z.string().min(1).max(200).default(hostname()),
-    /**
-     * A replica that stops renewing (killed, frozen, cut off from Redis) loses its `market` shards
-     * after this long and the others take them over; the leases are renewed every fifth of it.
-     */
-    SHARD_LEASE_MS: int(500, 600_000).default(5000),
+    /** CONSUMER_NAME, and SHARD_LEASE_MS: how soon a dead replica's `market` shards move to the others. */
+    ...replicaEnvShape,
     /** How often BullMQ workers look for jobs a dead replica left active. */
     STALLED_INTERVAL_MS: int(100, 600_000).default(30_000),
     /** How long the max-hold queue keeps finished job records (JOBS_KEEP_*). */

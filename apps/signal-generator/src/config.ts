@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SignalSource } from '@app/contracts';
-import { baseConfigFromEnv, baseEnvSchema, bool, ConfigError, int, num, parseEnv, positive, type BaseConfig, type Env as RawEnv } from '@app/config';
+import { baseConfigFromEnv, baseEnvSchema, bool, ConfigError, int, num, parseEnv, positive, replicaEnvShape, type BaseConfig, type Env as RawEnv } from '@app/config';
 import { costModelFromEnv, costsEnvShape } from '@app/trading';
 import type { AdaptiveOptions } from './fusion/adaptive-weights';
 import type { ConsensusOptions } from './fusion/consensus';
@@ -78,6 +78,12 @@ export const generatorEnvSchema = baseEnvSchema(9100).extend({
       }
       return out;
     }),
+  /**
+   * CONSUMER_NAME, and SHARD_LEASE_MS: replicas split the symbols' publishing by shard leases
+   * (GENERATOR_SHARDS); one that dies loses its symbols after SHARD_LEASE_MS and another publishes
+   * them from the next undecided candle.
+   */
+  ...replicaEnvShape,
   /** Seconds without a candle after which the feed counts as stalled (health down). */
   FEED_STALE_SECONDS: int(1, 86_400).default(180),
   // MARKET_SOURCE=binance: BINANCE_WS_URL, BINANCE_REST_URL, stall/reconnect/rotation timings.
@@ -148,6 +154,8 @@ export interface GeneratorConfig extends BaseConfig {
   tickSizes: Record<string, number>;
   liveWarmupCandles: number;
   feedStaleMs: number;
+  /** This replica's name (logs, lease tokens) and how soon its symbols move to another replica if it dies. */
+  replica: { name: string; shardLeaseMs: number };
   binance: ReturnType<typeof binanceOptionsFromEnv>;
   /** The adaptive consensus's settings, whether it is on or not (the walk-forward compares both). */
   adaptive: AdaptiveOptions;
@@ -214,6 +222,7 @@ function toConfig(e: Env): GeneratorConfig {
     tickSizes: e.TICK_SIZES,
     liveWarmupCandles: e.LIVE_WARMUP_CANDLES,
     feedStaleMs: e.FEED_STALE_SECONDS * 1000,
+    replica: { name: e.CONSUMER_NAME, shardLeaseMs: e.SHARD_LEASE_MS },
     binance: binanceOptionsFromEnv(e),
     adaptive,
     pipeline: {

@@ -5,3 +5,4 @@ export * from './redis-env';
 export * from './base-env';
 export * from './load-or-exit';
 export * from './job-retention';
+export * from './replica-env';

@@ -46,6 +46,15 @@ export const GROUPS = {
  */
 export const MARKET_SHARDS = 16;
 
+/**
+ * Shards of the symbols between signal-generator replicas: a symbol's candles and signals are
+ * published by the one replica holding shard `shardOf(symbol, GENERATOR_SHARDS)`. Also the most
+ * replicas that share the publishing. Every replica must use the same value at once; the
+ * checkpoints are per symbol (generatorDecidedKey), so changing it with every replica stopped
+ * loses and repeats nothing.
+ */
+export const GENERATOR_SHARDS = 16;
+
 /** Consumer groups that must exist on each stream before its first entry is written. */
 export const STREAM_GROUPS: Record<string, readonly string[]> = {
   [STREAMS.signals]: [GROUPS.notifier],
@@ -111,6 +120,11 @@ export const KEYS = {
    * makes a restarted generator publish its decisions again.
    */
   generatorDecided: 'generator:decided',
+  /**
+   * Prefix of the generator replicas' symbol shards (ShardLeases): `:members` (zset of live
+   * replicas), `:lease:<shard>` (the holder's token, which fences its publishes).
+   */
+  generatorShards: 'generator:shards',
 } as const;
 
 /**

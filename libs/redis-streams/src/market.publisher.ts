@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import { CandleSchema, ProducedSignalSchema, STREAM_MAXLEN, STREAMS, type Candle, type ProducedSignal } from '@app/contracts';
 import { defineScripts, luaScript } from './define-scripts';
+import { fenceCheckLua, type Fence } from './fence';
 import { validatePayload } from './stream-publisher';
 
 /**
@@ -24,18 +25,20 @@ return ids
 `;
 
 /**
- * KEYS: market, signals, decided. ARGV: market MAXLEN, signals MAXLEN, candle open time, candle
- * entry JSON, then one signal JSON each. `decided` holds the open time of the last candle whose
- * decision was published for one (source, symbol, timeframe): a candle at or before it is
- * refused (an empty reply) and nothing is written. Otherwise the appends of APPEND_LUA and the
- * new `decided` happen in the same script, so no crash, restart or second generator can publish
- * one candle's decision twice or write it without its checkpoint.
+ * KEYS: market, signals, decided, lease. ARGV: market MAXLEN, signals MAXLEN, candle open time,
+ * candle entry JSON, lease token ('' for none), then one signal JSON each. `decided` holds the
+ * open time of the last candle whose decision was published for one (source, symbol, timeframe):
+ * a candle at or before it is refused (an empty reply) and nothing is written. Otherwise the
+ * appends of APPEND_LUA and the new `decided` happen in the same script, so no crash, restart or
+ * second generator can publish one candle's decision twice or write it without its checkpoint.
+ * With a token, the script is refused (FENCED) unless `lease` still holds it: a replica that lost
+ * its symbol's shard (paused, cut off) cannot publish after the replica that took it over.
  */
-const APPEND_ONCE_LUA = `
+const APPEND_ONCE_LUA = `${fenceCheckLua(4, 5)}
 local last = redis.call('GET', KEYS[3])
 if last and tonumber(last) >= tonumber(ARGV[3]) then return {} end
 local ids = { redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'data', ARGV[4]) }
-for i = 5, #ARGV do
+for i = 6, #ARGV do
   local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'data', ARGV[i])
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'data', '{"kind":"signal","signal_id":"' .. id .. '","signal":' .. ARGV[i] .. '}')
   ids[#ids + 1] = id
@@ -64,26 +67,31 @@ export class MarketPublisher {
   constructor(redis: Redis) {
     this.scripts = defineScripts(redis, {
       marketAppend: luaScript<string[]>(APPEND_LUA, 2),
-      marketAppendOnce: luaScript<string[]>(APPEND_ONCE_LUA, 3),
+      marketAppendOnce: luaScript<string[]>(APPEND_ONCE_LUA, 4),
     });
   }
 
   /**
    * As publish, once per candle: `decidedKey` (KEYS.generatorDecided) records the last candle
    * published for its symbol and timeframe. Returns undefined, writing nothing, when this candle
-   * or a later one was already published under that key.
+   * or a later one was already published under that key. With `fence`, throws FENCED (isFenced)
+   * and writes nothing unless the caller still holds that lease.
    */
-  async publishOnce(decidedKey: string, candle: Candle, signals: ProducedSignal[] = []): Promise<MarketAppend | undefined> {
+  async publishOnce(decidedKey: string, candle: Candle, signals: ProducedSignal[] = [], fence?: Fence): Promise<MarketAppend | undefined> {
     const candleJson = JSON.stringify({ kind: 'candle', ...validatePayload(STREAMS.market, CandleSchema, candle) });
     const signalJson = signals.map((s) => JSON.stringify(validatePayload(STREAMS.signals, ProducedSignalSchema, s)));
     const ids = await this.scripts.marketAppendOnce(
       STREAMS.market,
       STREAMS.signals,
       decidedKey,
+      // An unfenced call still names a key (the decided key itself, never read as a lease) so the
+      // script's keys stay declared.
+      fence?.key ?? decidedKey,
       STREAM_MAXLEN[STREAMS.market],
       STREAM_MAXLEN[STREAMS.signals],
       candle.open_time,
       candleJson,
+      fence?.token ?? '',
       ...signalJson,
     );
     if (ids.length === 0) return undefined;

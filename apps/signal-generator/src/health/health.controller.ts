@@ -14,11 +14,19 @@ export class HealthController {
     private readonly connections: RedisConnections,
   ) {}
 
-  /** Readiness: 200 when Redis answers and candles keep coming; 503 naming the failing part otherwise. */
+  /**
+   * Readiness: 200 when Redis answers, candles keep coming and the shard leases are renewed; 503
+   * naming the failing part otherwise. `shards` lists the symbol shards and symbols this replica
+   * publishes (none: a standby).
+   */
   @Get(['health', 'health/ready'])
   @HealthCheck()
   check() {
-    return this.health.check([() => this.redisHealth.check('redis', this.connections.command), () => this.liveness.check('feed', this.generator.feed)]);
+    return this.health.check([
+      () => this.redisHealth.check('redis', this.connections.command),
+      () => this.liveness.check('feed', this.generator.feed),
+      () => this.liveness.check('shards', this.generator.shards),
+    ]);
   }
 
   /** Liveness: 200 unless the feed loop failed; Redis is not asked, so an outage restarts no pod. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { STREAM_GROUPS, STREAMS, type Candle, type ProducedSignal } from '@app/contracts';
-import { ensureGroup, InterruptibleDelay, MarketPublisher, RedisConnections, type MarketAppend } from '@app/redis-streams';
+import { ensureGroup, InterruptibleDelay, MarketPublisher, RedisConnections, type Fence, type MarketAppend } from '@app/redis-streams';
 import { publishWithRetry } from './publish-retry';
 
 /**
@@ -32,12 +32,13 @@ export class MarketFeedPublisher {
    * The ids written; `duplicate` when `decidedKey` says this candle's decision is already on the
    * streams (nothing written); undefined if shutdown interrupted the retries. A retry after a
    * reply lost in a Redis blip therefore cannot write the candle twice. `signals` are the
-   * decisions made on this candle, one at most per signal timeframe, in the order given.
+   * decisions made on this candle, one at most per signal timeframe, in the order given. Throws
+   * FENCED (isFenced), without retrying, once `fence` is no longer held.
    */
-  publish(decidedKey: string, candle: Candle, signals: ProducedSignal[]): Promise<MarketAppend | 'duplicate' | undefined> {
+  publish(decidedKey: string, candle: Candle, signals: ProducedSignal[], fence: Fence): Promise<MarketAppend | 'duplicate' | undefined> {
     return publishWithRetry(
       `candle ${candle.symbol}`,
-      async () => (await this.publisher.publishOnce(decidedKey, candle, signals)) ?? ('duplicate' as const),
+      async () => (await this.publisher.publishOnce(decidedKey, candle, signals, fence)) ?? ('duplicate' as const),
       () => this.closing,
       this.delay,
     );

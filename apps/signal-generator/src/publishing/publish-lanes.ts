@@ -56,6 +56,16 @@ export class PublishLanes {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
       this.throwIfFailed();
     }
+    this.enqueue(key, task);
+  }
+
+  /**
+   * Queues `task` at once, over the bound if need be: for work that must take its place in its
+   * lane before anything submitted later and must not hold its caller up (a symbol's backlog on
+   * takeover, one task per symbol, from the lease loop). Throws after a failure, as `submit`.
+   */
+  enqueue(key: string, task: () => Promise<void>): void {
+    this.throwIfFailed();
     if (this.queued === 0) this.progressAt = Date.now();
     this.queued++;
     const previous = this.tails.get(key) ?? Promise.resolve();
