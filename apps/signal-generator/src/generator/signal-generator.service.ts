@@ -97,7 +97,9 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
       .run((c) => this.onCandle(c))
       .then(() => this.settleAll())
       .then(
-        () => {
+        async () => {
+          // Nothing more to publish: another run (more data, or started over) may take the symbols.
+          if (!this.closing) await this.shards.stop().then(() => this.shards.leave());
           this.feed.state = 'finished';
           this.log.info({ candles: [...this.seen] }, 'market feed ended');
         },

@@ -36,6 +36,8 @@ export class PublishShards implements Liveness {
   private heldShards: number[] = [];
   private lastOkAt = 0;
   private failing = false;
+  /** Left on purpose (stopping, or a finite replay all published): nothing more to renew. */
+  private left = false;
   private stepWaiters: (() => void)[] = [];
 
   constructor(
@@ -82,11 +84,12 @@ export class PublishShards implements Liveness {
     }
     this.held = new Set();
     this.heldShards = [];
+    this.left = true;
   }
 
-  /** Ready while the leases were renewed within one lease: a standby holding nothing is ready too. */
+  /** Ready while the leases were renewed within one lease (a standby holding nothing too), or once left on purpose. */
   isLive(): boolean {
-    return Date.now() - this.lastOkAt < this.o.leaseMs;
+    return this.left || Date.now() - this.lastOkAt < this.o.leaseMs;
   }
 
   describe(): Record<string, unknown> {
@@ -94,6 +97,7 @@ export class PublishShards implements Liveness {
       shards: this.heldShards,
       symbols: [...this.held],
       lease_ms: this.o.leaseMs,
+      ...(this.left ? { left: true } : {}),
       renewed_ms_ago: this.lastOkAt ? Date.now() - this.lastOkAt : null,
     };
   }
