@@ -2,13 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { decodeEntry, generatorDecidedKey, MarketEntrySchema, MicrosClock, SignalSchema, STREAMS, type Candle } from '@app/contracts';
+import { decodeEntry, generatorDecidedKey, MarketEntrySchema, SignalSchema, STREAMS } from '@app/contracts';
 import { freePort, startRedis, startService, waitFor, type ServiceProcess, type TestRedis } from '@app/testing';
-import { loadConfig } from '../src/config';
-import { describeKlineFile } from '../src/market-data/replay/kline-file';
-import { ReplaySource } from '../src/market-data/replay/replay.source';
-import { SignalPipeline } from '../src/pipeline/signal-pipeline';
 import { SAMPLE_FILES } from './candles';
+import { bySymbol, independentReplay, signalKey } from './replay-reference';
 
 const WARMUP = 120;
 const PER_SYMBOL = 5760;
@@ -25,30 +22,6 @@ async function metricSum(port: number, name: string): Promise<number> {
     .split('\n')
     .filter((l) => l.startsWith(name))
     .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-}
-
-const key = (s: { symbol: string; direction: string; entry_price: number; stop_loss: number; take_profit: number; metadata: Record<string, unknown> }) =>
-  `${s.symbol} ${s.direction} ${s.entry_price} ${s.stop_loss} ${s.take_profit} ${s.metadata.candle_time as string}`;
-
-/** Signal keys grouped by symbol (the key's first word), each group in the order given. */
-function bySymbol(keys: string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const k of keys) (out[k.split(' ')[0]] ??= []).push(k);
-  return out;
-}
-
-/** The same files through the same pipeline in this process, never interrupted: what must be on the streams. */
-async function independentReplay(): Promise<string[]> {
-  const pipeline = new SignalPipeline({ ...loadConfig({}).pipeline, clock: new MicrosClock() });
-  const seen = new Map<string, number>();
-  const expected: string[] = [];
-  await new ReplaySource({ files: SAMPLE_FILES.map((f) => describeKlineFile(f)) }).run((c: Candle) => {
-    const n = (seen.get(c.symbol) ?? 0) + 1;
-    seen.set(c.symbol, n);
-    const s = pipeline.process(c).signal;
-    if (s && n > WARMUP) expected.push(key(s));
-  });
-  return expected;
 }
 
 describe('signal-generator restarts (real processes, real Redis)', () => {
@@ -81,7 +54,7 @@ describe('signal-generator restarts (real processes, real Redis)', () => {
   }
 
   it('kill -9 mid-replay, then a restart beside a second generator started by mistake: every candle decided and published exactly once', async () => {
-    const expectedSignals = await independentReplay();
+    const expectedSignals = await independentReplay(WARMUP);
     expect(expectedSignals.length).toBeGreaterThan(100);
 
     const first = await start();
@@ -101,7 +74,7 @@ describe('signal-generator restarts (real processes, real Redis)', () => {
     const candles = market.flatMap((e) => (e.kind === 'candle' ? [`${e.symbol} ${e.open_time}`] : []));
     expect(candles).toHaveLength(2 * (PER_SYMBOL - WARMUP));
     expect(new Set(candles).size).toBe(candles.length);
-    const published = (await redis.xrange(STREAMS.signals, '-', '+')).map(([id, f]) => key(decodeEntry(SignalSchema, id, f)));
+    const published = (await redis.xrange(STREAMS.signals, '-', '+')).map(([id, f]) => signalKey(decodeEntry(SignalSchema, id, f)));
     // In order per symbol. Across symbols the order is not one run's: the two generators split the
     // symbols between them (shard leases), and each publishes its own at its own pace.
     expect(bySymbol(published)).toEqual(bySymbol(expectedSignals));
