@@ -207,7 +207,9 @@ function checkKustomize(docs: K8sObject[]): string {
     }
     const hpa = hpas.find((h) => h.spec?.scaleTargetRef?.name === app);
     if (app === 'signal-generator') {
-      if (hpa || d.spec?.replicas !== 1) problems.push('signal-generator must run exactly one replica (it would publish every signal twice)');
+      // Each replica decides every symbol: replicas add availability (a standby), not capacity.
+      if (hpa) problems.push('signal-generator: no HorizontalPodAutoscaler (each replica decides every symbol; more add no capacity)');
+      if ((d.spec?.replicas ?? 1) < 2) problems.push('signal-generator: at least 2 replicas, so a dead pod\'s symbols are taken over within SHARD_LEASE_MS');
     } else if (!hpa) problems.push(`${app} has no HorizontalPodAutoscaler`);
   }
   if (!named('Service').has('api-gateway')) problems.push('no Service api-gateway');
