@@ -27,9 +27,11 @@ describe('FeedLiveness', () => {
     expect(feed.isLive()).toBe(false);
   });
 
-  it('stays up after a replay ends and goes down when the feed failed, with the reason', () => {
+  it('stays up after a replay ends (settling on other replicas, then finished) and goes down when the feed failed, with the reason', () => {
     const src = new StubSource();
     const feed = new FeedLiveness(src, 1000, () => 5e9);
+    feed.state = 'settling';
+    expect(feed.isLive()).toBe(true);
     feed.state = 'finished';
     expect(feed.isLive()).toBe(true);
     feed.state = 'failed';

@@ -1,12 +1,13 @@
 import type { Liveness, Running } from '@app/observability';
 import type { MarketDataSource } from '../market-data/market-data-source';
 
-export type FeedState = 'starting' | 'running' | 'finished' | 'failed';
+/** `settling`: a replay read to its end, waiting for the replicas holding some of its symbols to publish past it. */
+export type FeedState = 'starting' | 'running' | 'settling' | 'finished' | 'failed';
 
 /**
  * Liveness of the market feed: up while connected and a candle arrived within `staleMs` (or,
  * before the first candle, within `staleMs` of start); up after a replay has played to its end
- * (nothing is wrong, there is just no more data); down when it failed or stalled.
+ * (nothing is wrong, there is just no more data) or is settling; down when it failed or stalled.
  */
 export class FeedLiveness implements Liveness, Running {
   state: FeedState = 'starting';
@@ -29,7 +30,7 @@ export class FeedLiveness implements Liveness, Running {
   }
 
   isLive(): boolean {
-    if (this.state === 'finished') return true;
+    if (this.state === 'finished' || this.state === 'settling') return true;
     if (this.state === 'failed') return false;
     if (this.publishStalledMs() > this.staleMs) return false;
     return this.source.connected || this.state === 'starting' ? this.ageSeconds() * 1000 <= this.staleMs : false;

@@ -196,6 +196,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
   private async settleAll(): Promise<void> {
     await this.publishes.drain();
     if (this.decisions.pendingCount() > 0 && !this.closing) {
+      this.feed.state = 'settling';
       this.log.info({ symbols: this.decisions.unsettled() }, 'replay read to its end; waiting for the replicas holding these symbols to publish past it');
     }
     while (this.decisions.pendingCount() > 0 && !this.closing) {
