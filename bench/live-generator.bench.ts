@@ -52,6 +52,11 @@ interface PhaseResult {
   max: number;
   /** CPU seconds per wall second over the phase. */
   cpu: number;
+  /**
+   * CPU ms per closed candle, the forming updates in between included: what the work costs,
+   * whatever else the machine runs (the latencies and the share of a core swing with the load).
+   */
+  cpuMsPerCandle: number;
   /** Candles of a minute still not on the stream when the next minute's closes started (max). */
   behind: number;
   candles: number;
@@ -198,6 +203,7 @@ async function run(who: Who, n: number, profile: boolean): Promise<Run> {
         p99: percentile(latencies, 99),
         max: Math.max(...latencies),
         cpu: (cpuAt[p + 1] - cpuAt[p]) / ((edges[p + 1] - edges[p]) / 1000),
+        cpuMsPerCandle: ((cpuAt[p + 1] - cpuAt[p]) * 1000) / sent.length,
         behind,
         candles: sent.length,
       });
@@ -214,7 +220,7 @@ async function run(who: Who, n: number, profile: boolean): Promise<Run> {
 }
 
 function fmtRun(r: Run): string {
-  const ph = r.phases.map((p, i) => `${PHASES[i].name}: p50 ${p.p50} p99 ${p.p99} max ${p.max} ms, CPU ${(p.cpu * 100).toFixed(1)} %, behind ${p.behind}`).join(' | ');
+  const ph = r.phases.map((p, i) => `${PHASES[i].name}: p50 ${p.p50} p99 ${p.p99} max ${p.max} ms, CPU ${(p.cpu * 100).toFixed(1)} % (${p.cpuMsPerCandle.toFixed(2)} ms/candle), behind ${p.behind}`).join(' | ');
   return `${ph} | RSS ${r.rssMb.toFixed(0)} MB, lag p99 ${r.lagP99.toFixed(1)} max ${r.lagMax.toFixed(1)} ms`;
 }
 
@@ -258,21 +264,26 @@ async function main(): Promise<void> {
           ...(main400 && phase.speed === 1 ? { goal: { text: '<= 2x relay and < 50 ms', met: p99 <= 2 * relP99 && p99 < 50 } } : {}),
         },
         {
-          ...base(`${n} symbols, ${phase.name}, CPU (share of one core)`, (r) => r.phases[p].cpu * 100),
-          value: med(gen, (r) => r.phases[p].cpu * 100),
-          unit: '%',
+          ...base(`${n} symbols, ${phase.name}, CPU per closed candle (forming updates included)`, (r) => r.phases[p].cpuMsPerCandle),
+          value: med(gen, (r) => r.phases[p].cpuMsPerCandle),
+          unit: 'ms',
           better: 'lower',
           note,
         },
-        {
-          ...base(`${n} symbols, ${phase.name}, candles of a minute not on the stream when the next minute closes (worst)`, (r) => r.phases[p].behind),
-          value: Math.max(...gen.map((r) => r.phases[p].behind)),
-          unit: 'candles',
-          better: 'lower',
-          note: `worst of ${ROUNDS}`,
-          ...(main400 && phase.speed === 10 ? { goal: { text: 'keeps up at 10x (0 behind)', met: keptUp } } : {}),
-        },
       );
+      // Keeping up is what the 10x phase is for; the real rate's count is in the runs' section.
+      if (phase.speed !== 1) {
+        rows.push(
+          {
+            ...base(`${n} symbols, ${phase.name}, candles of a minute not on the stream when the next minute closes (worst)`, (r) => r.phases[p].behind),
+            value: Math.max(...gen.map((r) => r.phases[p].behind)),
+            unit: 'candles',
+            better: 'lower',
+            note: `worst of ${ROUNDS}`,
+            ...(main400 && phase.speed === 10 ? { goal: { text: 'keeps up at 10x (0 behind)', met: keptUp } } : {}),
+          },
+        );
+      }
     });
     rows.push(
       { ...base(`${n} symbols, RSS (max over the run)`, (r) => r.rssMb), value: med(gen, (r) => r.rssMb), unit: 'MB', better: 'lower', note },
