@@ -25,6 +25,7 @@ const BENCHES: [string, string][] = [
   ['gateway', 'bench/gateway.bench.ts'],
   ['sse', 'bench/sse-fanout.bench.ts'],
   ['notifier', 'bench/notifier.bench.ts'],
+  ['live', 'bench/live-generator.bench.ts'],
 ];
 
 const ROOT = join(__dirname, '..');

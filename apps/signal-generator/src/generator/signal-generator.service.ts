@@ -5,7 +5,7 @@ import { InvalidPayloadError, RedisConnections, validatePayload } from '@app/red
 import type { GeneratorConfig } from '../config';
 import { FeedLiveness } from './feed.health';
 import type { MarketData } from '../market-data/market-data.factory';
-import { generatorMetrics as m } from '../metrics/generator.metrics';
+import { countCandle, countVote, generatorMetrics as m } from '../metrics/generator.metrics';
 import { createLanes, type TimeframeLane } from '../pipeline/timeframe-lane';
 import { MarketFeedPublisher } from '../publishing/market-feed.publisher';
 import { ReplicaPublisher } from '../publishing/replica-publisher';
@@ -135,7 +135,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
       const history = await this.market.history();
       const perSymbol: Record<string, number> = {};
       for (const c of history) {
-        m.candles.inc({ symbol: c.symbol });
+        countCandle(c.symbol);
         perSymbol[c.symbol] = (perSymbol[c.symbol] ?? 0) + 1;
         this.decide(c);
       }
@@ -150,7 +150,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
     const n = (this.seen.get(candle.symbol) ?? 0) + 1;
     this.seen.set(candle.symbol, n);
     const warmup = this.cfg.marketSource === 'replay' && n <= this.cfg.replay.warmupCandles;
-    m.candles.inc({ symbol: candle.symbol });
+    countCandle(candle.symbol);
     if (!warmup) {
       try {
         validatePayload(STREAMS.market, CandleSchema, candle);
@@ -176,7 +176,7 @@ export class SignalGeneratorService implements OnApplicationBootstrap, OnModuleD
       const bar = lane.bar(candle);
       if (bar === undefined) continue;
       const r = lane.pipeline.process(bar);
-      for (const v of r.votes) m.votes.inc({ strategy: v.strategy, direction: v.direction, timeframe: lane.timeframe });
+      for (const v of r.votes) countVote(v.strategy, v.direction, lane.timeframe);
       if (r.signal) signals.push(r.signal);
     }
     return signals;

@@ -1,10 +1,45 @@
 import { counter, gauge, histogram } from '@app/observability';
 
+/**
+ * Candles and votes are counted in plain maps and copied into their counters when Prometheus
+ * scrapes (as the gateway's http_requests_total): a burst of closes of the whole market hashed
+ * the labels of eight increments per candle, ~4 % of the live generator's CPU (bench:live profile).
+ */
+const candleCounts = new Map<string, number>();
+const voteCounts = new Map<string, { labels: { strategy: string; direction: string; timeframe: string }; n: number }>();
+
+export function countCandle(symbol: string): void {
+  candleCounts.set(symbol, (candleCounts.get(symbol) ?? 0) + 1);
+}
+
+export function countVote(strategy: string, direction: string, timeframe: string): void {
+  const key = `${timeframe} ${strategy} ${direction}`;
+  const counted = voteCounts.get(key);
+  if (counted) counted.n++;
+  else voteCounts.set(key, { labels: { strategy, direction, timeframe }, n: 1 });
+}
+
 /** The signal-generator's own series (declared get-or-create, see @app/observability). */
 export const generatorMetrics = {
-  candles: counter({ name: 'signal_generator_candles_total', help: 'Closed candles processed', labelNames: ['symbol'] as const }),
+  candles: counter({
+    name: 'signal_generator_candles_total',
+    help: 'Closed candles processed',
+    labelNames: ['symbol'] as const,
+    collect() {
+      this.reset();
+      for (const [symbol, n] of candleCounts) this.inc({ symbol }, n);
+    },
+  }),
   signals: counter({ name: 'signal_generator_signals_total', help: 'Signals published to the signals stream, by metadata.source (live or replay) and timeframe', labelNames: ['symbol', 'direction', 'source', 'timeframe'] as const }),
-  votes: counter({ name: 'signal_generator_votes_total', help: 'Strategy votes, NONE included, per signal timeframe', labelNames: ['strategy', 'direction', 'timeframe'] as const }),
+  votes: counter({
+    name: 'signal_generator_votes_total',
+    help: 'Strategy votes, NONE included, per signal timeframe',
+    labelNames: ['strategy', 'direction', 'timeframe'] as const,
+    collect() {
+      this.reset();
+      for (const { labels, n } of voteCounts.values()) this.inc(labels, n);
+    },
+  }),
   latency: histogram({
     name: 'signal_generator_candle_to_signal_seconds',
     help: 'From candle close (live) or its delivery by the replay to the signal being on the stream',
