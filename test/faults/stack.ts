@@ -81,12 +81,12 @@ export class FaultStack {
     ];
     try {
       for (const [name, app, env] of plan) {
+        // The generator waits for the others, so nothing it publishes precedes a consumer group.
+        if (app === 'signal-generator') await stack.waitReady(60_000);
         const svcPort = await freePort();
         const fullEnv = { ...env, PORT: String(svcPort) };
         const proc = startService(app, fullEnv, name);
         stack.services.set(name, { name, app, port: svcPort, env: fullEnv, proc, history: [proc] });
-        // The generator waits for the others, so nothing it publishes precedes a consumer group.
-        if (app !== 'signal-generator' && name.endsWith('-b')) await stack.waitReady(60_000);
       }
       await stack.waitReady(60_000);
     } catch (err) {
