@@ -24,6 +24,8 @@ const WATCHDOG_MS = 6 * 60_000;
 const RECOVERY_BOUND_MS = 60_000;
 /** For the signals of a window to reach every sink once the fault is over. */
 const DELIVERY_BOUND_MS = 45_000;
+/** Signals published after each fault's recovery, part of its row. */
+const NEIGHBOURS = 12;
 
 let stack: FaultStack | undefined;
 let sinks: Sinks | undefined;
@@ -76,8 +78,8 @@ async function runScenario(s: FaultStack, k: Sinks, scenario: Scenario): Promise
       await waitFor(() => recovered(s, k, outcome.endedAt), { timeoutMs: RECOVERY_BOUND_MS, intervalMs: 100, what: 'every service ready and a new signal everywhere' });
       recoveryMs = Date.now() - outcome.endedAt;
     }
-    // Neighbours: the pipeline goes on after the fault.
-    await ctx.morePublished(3, 20_000);
+    // Neighbours: the pipeline goes on after the fault, and the row counts enough signals.
+    await ctx.morePublished(NEIGHBOURS, 30_000);
   } catch (err) {
     failures.push((err as Error).message);
   }

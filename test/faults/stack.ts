@@ -51,6 +51,8 @@ export class FaultStack {
     const proxy = await startTcpProxy({ port });
     const tg = await startFakeTelegram({ token: TOKEN });
     const direct = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
+    // While Redis is down on purpose it reconnects; its commands wait for that.
+    direct.on('error', () => undefined);
     const stack = new FaultStack(redis, port, dir, proxy, tg, direct);
     const via = `redis://127.0.0.1:${proxy.port}`;
     const common = { REDIS_URL: via, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
