@@ -4,12 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { freePort, startRedis, startService, startTcpProxy, waitFor, type AppName, type ServiceProcess, type TcpProxy, type TestRedis } from '@app/testing';
-import { startFakeTelegram, type FakeTelegram } from '../../apps/notifier/test/fixtures/fake-telegram.server';
+import { startFakeTelegram, type FakeBehaviour, type FakeTelegram } from '../../apps/notifier/test/fixtures/fake-telegram.server';
 
 export const API_KEY = 'faults-api-key-7f3e91c2';
 export const TOKEN = '6006006006:AAF-fault_suite_token_for_the_fake';
 /** Two private chats and a group, as an operator's admin chats would be. */
 export const CHATS = ['3001', '3002', '-3003'];
+
+/**
+ * Each send takes about as long as a real Bot API call, so a notifier killed mid-stream is often
+ * killed mid-send: the in-flight case the notifier's at-least-once bound is about.
+ */
+export const TELEGRAM_LATENCY: FakeBehaviour = () => ({ delayMs: 80 });
 
 /** Whatever the generator publishes depends on this pace: about 15 candles a second per symbol. */
 const REPLAY_SPEED = 'x900';
@@ -49,7 +55,7 @@ export class FaultStack {
     const port = await freePort();
     const redis = await startRedis({ appendonly: true, appendfsync: 'everysec', port, dir });
     const proxy = await startTcpProxy({ port });
-    const tg = await startFakeTelegram({ token: TOKEN });
+    const tg = await startFakeTelegram({ token: TOKEN, behaviour: TELEGRAM_LATENCY });
     const direct = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
     // While Redis is down on purpose it reconnects; its commands wait for that.
     direct.on('error', () => undefined);
