@@ -73,7 +73,7 @@ without writing this file.
 - Commit: ${commit}${dirty}
 - Machine: ${machine}
 - Run: ${seconds.toFixed(0)} s; ${rows.length - failed} scenarios passed, ${failed} failed
-- Totals: ${totals.signals} signals published, ${totals.opened} positions opened and ${totals.closed} closed, ${totals.messages} Telegram messages to 3 chats, ${totals.sseConnections} SSE connections (one per gateway life and Redis outage)
+- Totals: ${totals.signals} signals published, ${totals.opened} positions opened and ${totals.closed} closed, ${totals.messages} Telegram messages to 3 chats, ${totals.sseConnections} SSE connections (reconnections with Last-Event-ID included)
 
 ${formatTable(rows, passed)}
 
@@ -86,7 +86,9 @@ reaches it through a TCP proxy that can black-hole or cut connections. The servi
 separate built processes: the signal-generator replaying the shipped BTCUSDT and ETHUSDT candles
 at x900 with a loose consensus (a few signals a second), the api-gateway with \`API_KEY\` set, two
 notifiers and two position-closers. A fake Telegram Bot API takes the messages of three chats (two
-private, one group). The checker reads \`signals\`, \`market\` and \`positions\` straight from Redis,
+private, one group), answering each call after 80 ms as a real call takes (the notifiers' limits
+are raised against it, and \`TELEGRAM_TIMEOUT_MS\` is 3 s, so a dead sender's chat lock expires
+after 4.5 s rather than 15). The checker reads \`signals\`, \`market\` and \`positions\` straight from Redis,
 polls \`/api/signals/history\`, holds an SSE connection (reconnecting with \`Last-Event-ID\`), and
 reads every message the fake accepted.
 
