@@ -233,10 +233,16 @@ export function countWindow(state: StreamState, sinks: Sinks, messagesByChat: Ma
       counts.duplicated.published++;
       counts.details.push(`published twice: ${s.decision}`);
     }
-    if (!sinks.rest.has(s.id)) counts.lost.rest++;
+    if (!sinks.rest.has(s.id)) {
+      counts.lost.rest++;
+      counts.details.push(`not on REST: ${s.id}`);
+    }
     if (sinks.restDuplicates.has(s.id)) counts.duplicated.rest++;
     const sse = sinks.sse.get(s.id) ?? 0;
-    if (sse === 0) counts.lost.sse++;
+    if (sse === 0) {
+      counts.lost.sse++;
+      counts.details.push(`not on SSE: ${s.id}`);
+    }
     if (sse > 1) counts.duplicated.sse++;
   }
 
@@ -244,8 +250,14 @@ export function countWindow(state: StreamState, sinks: Sinks, messagesByChat: Ma
   const opened = new Map<string, number>();
   const closed = new Map<string, number>();
   for (const e of state.events) (e.type === 'opened' ? opened : closed).set(e.position_id, ((e.type === 'opened' ? opened : closed).get(e.position_id) ?? 0) + 1);
-  for (const id of expected.opened.filter((p) => ids.has(p))) if (!opened.has(id)) counts.lost.positions++;
-  for (const c of expected.closed.filter((p) => ids.has(p.id))) if (!closed.has(c.id)) counts.lost.positions++;
+  for (const id of expected.opened.filter((p) => ids.has(p) && !opened.has(p))) {
+    counts.lost.positions++;
+    counts.details.push(`position never opened: ${id}`);
+  }
+  for (const c of expected.closed.filter((p) => ids.has(p.id) && !closed.has(p.id))) {
+    counts.lost.positions++;
+    counts.details.push(`position never closed (${c.reason}): ${c.id}`);
+  }
   for (const id of ids) {
     if ((opened.get(id) ?? 0) > 1) counts.duplicated.positions++;
     if ((closed.get(id) ?? 0) > 1) counts.duplicated.positions++;
@@ -255,10 +267,17 @@ export function countWindow(state: StreamState, sinks: Sinks, messagesByChat: Ma
   for (const [chat, messages] of messagesByChat) {
     const tg = telegramCounts(messages);
     const repeated = window.filter((s) => (tg.signals.get(s.payload.timestamp) ?? 0) > 1);
-    for (const s of window) if (!tg.signals.has(s.payload.timestamp)) counts.lost.telegram++;
+    for (const s of window) {
+      if (tg.signals.has(s.payload.timestamp)) continue;
+      counts.lost.telegram++;
+      counts.details.push(`not in chat ${chat}: ${s.id} (${s.payload.timestamp})`);
+    }
     for (const ts of closedInWindow) {
       const n = tg.closes.get(ts) ?? 0;
-      if (n === 0) counts.lost.closeReports++;
+      if (n === 0) {
+        counts.lost.closeReports++;
+        counts.details.push(`no close report in chat ${chat}: signal ${ts}`);
+      }
       if (n > 1) counts.duplicated.closeReports++;
     }
     if (!repeated.length) continue;

@@ -117,12 +117,15 @@ reads every message the fake accepted.
   restarted on the same port and data directory (the kill -9 one from its AOF).
 - **black hole**: every connection through the proxy, open and new, stops forwarding without
   closing for 6 s, then everything held is delivered.
+- **half-dead connections**: every connection open through the proxy stops forwarding and stays
+  open (no FIN, no RST) while new ones pass; nothing ends the fault, each service must notice its
+  hung connections and replace them (recovery counted from the freeze).
 - **cut storm**: every connection through the proxy cut 12 times, 0.4 s apart.
 - **Telegram 429 / 5xx storm**: every sendMessage refused for 5 s (429 with \`retry_after\` 1, or
   500 and 502 in turn).
-- **malformed entries**: three bad entries (no data field, data not JSON, JSON of no entry's
-  shape) written into every stream of \`STREAMS\` (libs/contracts names.ts), between real entries;
-  each stream's readers must count and skip all three (\`stream_malformed_entries_total\`) while
+- **malformed entries**: four bad entries (no data field, data not JSON, JSON of no entry's
+  shape, a signal valid in every field but with \`metadata\` nested 20,000 deep) written into every stream of \`STREAMS\` (libs/contracts names.ts), between real entries;
+  each stream's readers must count and skip all four (\`stream_malformed_entries_total\`) while
   their neighbours are delivered.
 - **HTTP fuzz**: the gateway's seeded fast-check requests (apps/api-gateway/test/http-fuzz.cases.ts:
   methods, percent-encoded, double-slash, dot-segment and mixed-case paths, headers, bodies,

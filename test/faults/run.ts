@@ -92,7 +92,10 @@ async function runScenario(s: FaultStack, k: Sinks, scenario: Scenario): Promise
       return totalLost(counts) === 0;
     },
     { timeoutMs: DELIVERY_BOUND_MS, intervalMs: 1000, what: 'the window delivered' },
-  ).catch(() => undefined);
+  ).catch(() => {
+    // Late is a failure too (a stall), even if everything arrives before the final count.
+    failures.push(`not all delivered within ${DELIVERY_BOUND_MS / 1000} s of the fault: ${counts!.details.slice(0, 8).join('; ')}`);
+  });
   const row: Row = { fault: scenario.name, note, counts: counts!, recoveryMs, recovers: scenario.recovers, failures, seconds: (Date.now() - started) / 1000 };
   return { from, to, row };
 }

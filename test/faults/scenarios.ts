@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { DATA_FIELD, STREAMS } from '@app/contracts';
 import { waitFor } from '@app/testing';
 import { fuzzRequest, problems, send, type FuzzRequest, type FuzzResponse } from '../../apps/api-gateway/test/http-fuzz.cases';
+import { makeSignal } from '../../apps/notifier/test/fixtures/signals';
 import type { Sinks } from './checker';
 import { API_KEY, TELEGRAM_LATENCY, type FaultStack } from './stack';
 
@@ -83,6 +84,17 @@ const blackHole: Scenario = {
   },
 };
 
+const halfDead: Scenario = {
+  name: 'half-dead Redis connections (every open one frozen, new ones pass)',
+  faultEvents: 1,
+  recovers: true,
+  async run({ stack }) {
+    // Nothing ends this fault: each service must notice its hung connections and replace them.
+    const frozen = stack.proxy.freeze();
+    return { endedAt: Date.now(), note: `${frozen} connections, recovery measured from the freeze` };
+  },
+};
+
 const cutStorm: Scenario = {
   name: 'cut storm (every Redis connection cut, again and again)',
   faultEvents: 12,
@@ -117,11 +129,22 @@ function telegramStorm(kind: '429' | '5xx'): Scenario {
   };
 }
 
-/** Three kinds of bad entry: no data field, data not JSON, JSON that is no entry of the stream. */
+/**
+ * A signal every field of which passes the schema but whose free-form `metadata` nests 20,000
+ * deep, as a producer without the publisher's checks could write it (the contract bounds it).
+ */
+function hostileSignal(): string {
+  const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+  const signal = makeSignal(0, { symbol: 'ETHUSDT' });
+  return JSON.stringify({ ...signal, metadata: '@' }).replace('"@"', `{"consensus_confidence":75,"strategies_agree":2,"risk_reward_ratio":2.4,"extra":${deep}}`);
+}
+
+/** Four kinds of bad entry: no data field, data not JSON, JSON that is no entry of the stream, a hostile signal. */
 const BAD_ENTRIES: string[][] = [
   ['junk', 'no data field'],
   [DATA_FIELD, '{"not json'],
   [DATA_FIELD, JSON.stringify({ symbol: 42, kind: 'nonsense', type: 'nonsense', id: [] })],
+  [DATA_FIELD, hostileSignal()],
 ];
 
 async function malformedCounted(stack: FaultStack): Promise<Map<string, number>> {
@@ -242,6 +265,7 @@ export const SCENARIOS: Scenario[] = [
   redisDown(false),
   redisDown(true),
   blackHole,
+  halfDead,
   cutStorm,
   telegramStorm('429'),
   telegramStorm('5xx'),
