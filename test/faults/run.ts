@@ -25,7 +25,7 @@ const RECOVERY_BOUND_MS = 60_000;
 /** For the signals of a window to reach every sink once the fault is over. */
 const DELIVERY_BOUND_MS = 45_000;
 /** Signals published after each fault's recovery, part of its row. */
-const NEIGHBOURS = 12;
+const NEIGHBOURS = 8;
 
 let stack: FaultStack | undefined;
 let sinks: Sinks | undefined;
