@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The README's test command (`npm test`), and what CI runs: build, type-check, lint, the Jest suite
 # (unit, e2e against private redis-servers, real processes, the C# core against a live gateway),
-# the deployment checks (promtool, kustomize, PromQL on a real Prometheus) and the compose smoke
-# test. Ends with one line: `tests: N passed, M failed`.
+# the deployment checks (promtool, kustomize, PromQL on a real Prometheus), the fault suite (the
+# pipeline as processes under kill -9, Redis restarts, network faults, Telegram storms, malformed
+# entries and an HTTP fuzz; RELIABILITY.md) and the compose smoke test. Ends with one line:
+# `tests: N passed, M failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .test-results
@@ -47,6 +49,11 @@ echo "== deploy checks"
 npm run -s test:deploy 2>&1 | tee .test-results/deploy.log
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 count deploy .test-results/deploy.log
+
+echo "== fault suite"
+npm run -s test:faults 2>&1 | tee .test-results/faults.log
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+count faults .test-results/faults.log
 
 echo "== compose smoke test"
 npm run -s test:compose 2>&1 | tee .test-results/compose.log

@@ -4,3 +4,4 @@ export * from './wait-for';
 export * from './service-process';
 export * from './browser';
 export * from './tcp-proxy';
+export * from './position-replay';

@@ -7,8 +7,10 @@ import { freePort } from './free-port';
 import { waitFor } from './wait-for';
 
 export interface TestRedisOptions {
-  /** Run with AOF (appendfsync always) for crash tests. Default false. */
+  /** Run with AOF for crash tests. Default false. */
   appendonly?: boolean;
+  /** With `appendonly`: `always` (default) or `everysec`, as deployed (docker-compose.yml). */
+  appendfsync?: 'always' | 'everysec';
   /** Fixed port, e.g. to restart on the same address. Default: a free port. */
   port?: number;
   /** Reuse a data dir (restart after a crash). Default: a fresh temp dir. */
@@ -32,7 +34,7 @@ export async function startRedis(opts: TestRedisOptions = {}): Promise<TestRedis
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'test-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--protected-mode', 'no'];
   args.push('--appendonly', opts.appendonly ? 'yes' : 'no');
-  if (opts.appendonly) args.push('--appendfsync', 'always');
+  if (opts.appendonly) args.push('--appendfsync', opts.appendfsync ?? 'always');
   if (opts.password) args.push('--requirepass', opts.password);
   const proc = spawn('redis-server', args, { stdio: 'ignore' });
   const url = opts.password ? `redis://:${encodeURIComponent(opts.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;

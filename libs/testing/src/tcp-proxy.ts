@@ -14,13 +14,26 @@ export interface TcpProxy {
    * it froze.
    */
   freeze(): number;
+  /**
+   * A black hole (a cable pulled, a firewall dropping packets): every open connection freezes as
+   * in `freeze`, and connections made from now on are accepted but go nowhere, until `restore`.
+   */
+  blackHole(): void;
+  /**
+   * Ends a black hole: every connection still open forwards again, what it held included, as TCP
+   * delivers its retransmissions once the path is back; new connections reach the target again.
+   */
+  restore(): void;
+  /** Cuts every open connection at once (both sockets destroyed); new ones pass. Returns how many. */
+  cut(): number;
   /** Closes every connection, frozen ones included, and stops listening. */
   close(): Promise<void>;
 }
 
 interface Pair {
   client: Socket;
-  upstream: Socket;
+  /** Absent while a connection accepted during a black hole waits for `restore`. */
+  upstream?: Socket;
   frozen: boolean;
 }
 
@@ -32,21 +45,37 @@ interface Pair {
  */
 export async function startTcpProxy(target: { host?: string; port: number }): Promise<TcpProxy> {
   const pairs = new Set<Pair>();
-  const server = createServer((client) => {
+  let holed = false;
+  const end = (pair: Pair) => {
+    pairs.delete(pair);
+    pair.client.destroy();
+    pair.upstream?.destroy();
+  };
+  const connectUpstream = (pair: Pair) => {
     const upstream = connect(target.port, target.host ?? '127.0.0.1');
-    const pair: Pair = { client, upstream, frozen: false };
-    pairs.add(pair);
-    const end = () => {
-      pairs.delete(pair);
-      client.destroy();
-      upstream.destroy();
-    };
-    for (const s of [client, upstream]) {
-      s.on('error', end);
-      s.on('close', end);
+    pair.upstream = upstream;
+    upstream.on('error', () => end(pair));
+    upstream.on('close', () => end(pair));
+    pair.client.pipe(upstream);
+    upstream.pipe(pair.client);
+  };
+  const freezePair = (pair: Pair) => {
+    pair.frozen = true;
+    if (pair.upstream) {
+      pair.client.unpipe(pair.upstream);
+      pair.upstream.unpipe(pair.client);
+      pair.upstream.pause();
     }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    // Paused and never read again: what the peers send stays in the kernel's buffers.
+    pair.client.pause();
+  };
+  const server = createServer((client) => {
+    const pair: Pair = { client, frozen: false };
+    pairs.add(pair);
+    client.on('error', () => end(pair));
+    client.on('close', () => end(pair));
+    if (holed) freezePair(pair);
+    else connectUpstream(pair);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -64,23 +93,37 @@ export async function startTcpProxy(target: { host?: string; port: number }): Pr
       let count = 0;
       for (const pair of pairs) {
         if (pair.frozen) continue;
-        const { client, upstream } = pair;
-        pair.frozen = true;
+        freezePair(pair);
         count++;
-        client.unpipe(upstream);
-        upstream.unpipe(client);
-        // Paused and never read again: what the peers send stays in the kernel's buffers.
-        client.pause();
-        upstream.pause();
       }
       return count;
     },
-    async close() {
-      for (const { client, upstream } of pairs) {
-        client.destroy();
-        upstream.destroy();
+    blackHole() {
+      holed = true;
+      for (const pair of pairs) if (!pair.frozen) freezePair(pair);
+    },
+    restore() {
+      holed = false;
+      for (const pair of pairs) {
+        if (!pair.frozen) continue;
+        pair.frozen = false;
+        if (!pair.upstream) {
+          connectUpstream(pair);
+        } else {
+          pair.client.pipe(pair.upstream);
+          pair.upstream.pipe(pair.client);
+        }
+        pair.client.resume();
+        pair.upstream?.resume();
       }
-      pairs.clear();
+    },
+    cut() {
+      const count = pairs.size;
+      for (const pair of [...pairs]) end(pair);
+      return count;
+    },
+    async close() {
+      for (const pair of [...pairs]) end(pair);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
