@@ -68,8 +68,13 @@ export interface ShardedStreamReaderOptions<T> {
   blockMs?: number;
   /** Entries per XREAD. Default 100. */
   count?: number;
-  /** Failed attempts after which an entry goes to `<stream>:dead` and its shard moves on. Default 5. */
+  /** Failed attempts after which an entry goes to the dead letters and its shard moves on. Default 5. */
   maxDeliveries?: number;
+  /**
+   * The dead-letter stream. Default `<stream>:dead`. It is written in one script with the shard's
+   * lease and cursor, so on Redis Cluster it must carry the hash tag of `keyPrefix`.
+   */
+  deadLetterStream?: string;
   /** Isrunning turns false when no step came back for this long (a wedged loop). Default 600000. */
   stalledAfterMs?: number;
 }
@@ -280,15 +285,16 @@ export class ShardedStreamReader<T> implements Liveness, Running {
 
   private async deadLetter(shard: number, id: string, fields: string[]): Promise<void> {
     const { stream, name } = this.o;
+    const dead = this.o.deadLetterStream ?? `${stream}:dead`;
     try {
-      await this.scripts.shardDeadLetter(this.leases.leaseKey(shard), this.cursorKey, `${stream}:dead`, this.leases.token, shard, id, 10_000, ...fields, 'source_id', id, 'group', name);
+      await this.scripts.shardDeadLetter(this.leases.leaseKey(shard), this.cursorKey, dead, this.leases.token, shard, id, 10_000, ...fields, 'source_id', id, 'group', name);
     } catch (err) {
       if (isFenced(err)) return this.lost(shard);
       throw err;
     }
     this.held.set(shard, id);
     deadLettered.inc({ stream, group: name });
-    this.log.error({ id, shard }, `entry failed ${this.o.maxDeliveries ?? 5} times; moved to ${stream}:dead`);
+    this.log.error({ id, shard }, `entry failed ${this.o.maxDeliveries ?? 5} times; moved to ${dead}`);
   }
 
   /** Another replica holds the shard now (our lease ran out): stop acting on it at once. */
