@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { registerSecret } from '@app/observability';
 import { DEFAULT_COMMAND_TIMEOUT_MS, type RedisConfig } from '@app/redis-streams';
-import { int } from './env-helpers';
+import { int, unsetIfEmpty } from './env-helpers';
 
 /**
  * Redis connection settings of every service. `redis://` and `rediss://` (TLS) URLs go straight to
@@ -23,10 +23,12 @@ export const redisEnvShape = {
    * `host:port,host:port` of some nodes of a Redis Cluster (the others are discovered); empty for a
    * single Redis or Sentinel. REDIS_URL then gives only the user, password and TLS (rediss://).
    */
-  REDIS_CLUSTER_NODES: z
-    .string()
-    .regex(/^([^,:\s]+:\d+)(,[^,:\s]+:\d+)*$/, 'REDIS_CLUSTER_NODES must be host:port[,host:port...]')
-    .optional(),
+  REDIS_CLUSTER_NODES: unsetIfEmpty(
+    z
+      .string()
+      .regex(/^([^,:\s]+:\d+)(,[^,:\s]+:\d+)*$/, 'REDIS_CLUSTER_NODES must be host:port[,host:port...]')
+      .optional(),
+  ),
   /**
    * A connection with a command outstanding that hears nothing from Redis for this long is dead
    * (a hung network path) and is replaced; a command fails after twice that. Blocking reads add
