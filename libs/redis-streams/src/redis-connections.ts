@@ -47,7 +47,7 @@ export class RedisConnections {
       allowBlocking(blocking, BULLMQ_MAX_BLOCK_MS);
       return blocking;
     };
-    conn.duplicate = duplicate as Redis['duplicate'];
+    conn.duplicate = duplicate;
     return conn;
   }
 
