@@ -1,9 +1,13 @@
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { KEYS, STREAMS } from '@app/contracts';
-import { startNodeScript, startRedis, type TestRedis } from '@app/testing';
+import { existsSync } from 'node:fs';
+import { freePort, startNodeScript, startRedis, startService, type AppName, type TestRedis } from '@app/testing';
 
-const SCRIPT = join(__dirname, '..', '..', 'scripts', 'redis-migrate-keys.ts');
+const ROOT = join(__dirname, '..', '..');
+const SCRIPT = join(ROOT, 'scripts', 'redis-migrate-keys.ts');
+const APPS: AppName[] = ['signal-generator', 'position-closer', 'api-gateway', 'notifier'];
+const built = APPS.every((a) => existsSync(join(ROOT, 'dist', 'apps', a, 'src', 'main.js')));
 
 /** `npm run redis:migrate-keys` as a process, on a Redis holding data under the old key names. */
 describe('npm run redis:migrate-keys', () => {
@@ -25,7 +29,25 @@ describe('npm run redis:migrate-keys', () => {
     return { code, out: proc.output() };
   };
 
+  (built ? it : it.skip)('every service refuses to start while Redis holds keys under the old names, and starts once they are migrated', async () => {
+    await redis.flushall();
+    await redis.set('generator:decided:live:BTCUSDT:1m', '1700000000000');
+    const env = async () => ({ REDIS_URL: server.url, PORT: String(await freePort()), HOST: '127.0.0.1' });
+    for (const app of APPS) {
+      const proc = startService(app, await env());
+      expect(await proc.exited).toBe(1);
+      expect(proc.output()).toContain(`${app} failed to start: Redis holds data under the key names from before the hash tags (generator:decided:live:BTCUSDT:1m)`);
+      expect(proc.output()).not.toContain('migrate-secret');
+    }
+    expect((await migrate()).code).toBe(0);
+    const gateway = startService('api-gateway', await env());
+    await gateway.waitForOutput(/api-gateway listening on/, 30_000);
+    await gateway.kill();
+    expect(await redis.get(`${KEYS.generatorDecided}:live:BTCUSDT:1m`)).toBe('1700000000000');
+  }, 120_000);
+
   it('refuses while a service is connected, then renames, then finds nothing to do; never prints the password', async () => {
+    await redis.flushall();
     await redis.xadd('signals', '1-0', 'data', '{}');
     await redis.hset('signals:acks', '1-0', '2026-01-01T00:00:00Z');
     const service = new Redis(server.url, { connectionName: 'notifier:worker' });

@@ -1,5 +1,10 @@
 import type Redis from 'ioredis';
 import { currentKeyName, LEGACY_EXACT_NAMES, LEGACY_PREFIX_PATTERNS } from './legacy-key-names';
+import type { RedisConfig } from './redis-config';
+import { createRedis, forgetConnectionMetric } from './redis-connection';
+
+/** The start-up check never holds a service up longer than this (Redis slow or away: no verdict). */
+const CHECK_WITHIN_MS = 2000;
 
 export interface LegacyKeyMigration {
   /** Legacy name → current name, each renamed. */
@@ -42,4 +47,38 @@ export async function migrateLegacyKeys(redis: Redis): Promise<LegacyKeyMigratio
     else out.conflicts.push([legacy, current]);
   }
   return out;
+}
+
+/**
+ * Refuses (throws) to start a service on a standalone Redis that still holds data under the names
+ * from before the hash tags: the service would start empty beside it, e.g. a signal-generator
+ * deciding again candles it signalled before (under the old checkpoint names). Each main() calls
+ * it before the service starts. A Redis that does not answer within CHECK_WITHIN_MS gives no
+ * verdict: the service starts and meets it as usual. A Cluster never held the old names.
+ */
+export async function refuseLegacyKeyNames(cfg: RedisConfig): Promise<void> {
+  if (cfg.clusterNodes) return;
+  const name = 'legacy-key-check';
+  const redis = createRedis(cfg, name, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: CHECK_WITHIN_MS });
+  redis.removeAllListeners('error');
+  redis.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), CHECK_WITHIN_MS)));
+  const check = (async () => {
+    await redis.connect();
+    return legacyKeys(redis);
+  })().catch(() => undefined);
+  const found = await Promise.race([check, giveUp]);
+  clearTimeout(timer);
+  // Its gauge goes with it: a later 'close' must not bring the label back.
+  redis.removeAllListeners('close');
+  redis.removeAllListeners('ready');
+  redis.disconnect();
+  forgetConnectionMetric(name);
+  if (found?.length) {
+    throw new Error(
+      `Redis holds data under the key names from before the hash tags (${found.slice(0, 3).join(', ')}${found.length > 3 ? ', ...' : ''}): ` +
+        'stop every service, run npm run redis:migrate-keys with this REDIS_URL, then start again (README: Redis Cluster)',
+    );
+  }
 }

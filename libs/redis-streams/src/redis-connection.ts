@@ -111,6 +111,11 @@ function createCluster(urlText: string, nodesText: string, base: RedisOptions): 
   return cluster as unknown as Redis;
 }
 
+/** Drops a closed short-lived connection from redis_connection_up (a start-up check's). */
+export function forgetConnectionMetric(connectionName: string): void {
+  connectionUp.remove({ connection: connectionName });
+}
+
 /** True for a client made by createCluster. */
 export function isCluster(client: Redis): boolean {
   return (client as unknown as { isCluster?: boolean }).isCluster === true;
