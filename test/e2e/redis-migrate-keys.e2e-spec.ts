@@ -36,7 +36,7 @@ describe('npm run redis:migrate-keys', () => {
     for (const app of APPS) {
       const proc = startService(app, await env());
       expect(await proc.exited).toBe(1);
-      expect(proc.output()).toContain(`${app} failed to start: Redis holds data under the key names from before the hash tags (generator:decided:live:BTCUSDT:1m)`);
+      expect(proc.output()).toMatch(new RegExp(`${app} failed to start: (Error: )?Redis holds data under the key names from before the hash tags \\(generator:decided:live:BTCUSDT:1m\\)`));
       expect(proc.output()).not.toContain('migrate-secret');
     }
     expect((await migrate()).code).toBe(0);
