@@ -1,4 +1,4 @@
-import { KEYS, latencySamplesKey, STREAMS } from '@app/contracts';
+import { KEYS, latencySamplesKey } from '@app/contracts';
 import { ControlStore } from '@app/redis-streams';
 import { waitFor } from '@app/testing';
 import { formatControl, formatPositionClosed, formatSignal } from '../src/telegram/message.formatter';
