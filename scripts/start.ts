@@ -20,7 +20,10 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import Redis from 'ioredis';
+import { legacyKeysPresent } from '@app/redis-streams';
 import { portFree, redisAnswers, redisDataDir, ROOT, startProjectRedis, startThrowawayRedis, type LocalRedis } from './local-redis';
+import { describeMigration, migrateKeysOf } from './redis-migrate-keys';
 
 /** How long services get to drain after SIGTERM before they are killed. */
 const STOP_TIMEOUT_MS = 10_000;
@@ -110,6 +113,12 @@ async function main(): Promise<void> {
   }
 
   const { url: redisUrl, own: ownRedis } = await chooseRedis(args);
+  try {
+    await carryOverLegacyKeys(redisUrl, ownRedis);
+  } catch (err) {
+    await ownRedis?.stop();
+    throw err;
+  }
 
   const running: Running[] = SERVICES.map((spec, i) => {
     const port = process.env[spec.portVar] ?? String(spec.defaultPort);
@@ -153,6 +162,30 @@ async function main(): Promise<void> {
     void r.exited.then((code) => {
       if (!stopping) void stopAll(`${r.spec.app} exited (${String(code)})`, 1);
     });
+  }
+}
+
+/**
+ * Data kept from before the hash tags (names.ts): on its own Redis npm start renames it before any
+ * service starts (redis:migrate-keys); a Redis of yours may have other users, so there it refuses
+ * and says what to run. A Cluster never held the old names.
+ */
+async function carryOverLegacyKeys(url: string, own: LocalRedis | undefined): Promise<void> {
+  if (process.env.REDIS_CLUSTER_NODES || (own && !own.persistent)) return;
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    if (own) {
+      const result = await migrateKeysOf(redis);
+      if (result.renamed.length || result.conflicts.length) for (const line of describeMigration(result)) say(`redis:migrate-keys: ${line}`);
+      if (result.conflicts.length) throw new Error('some keys could not be renamed (above): the services would not see their data');
+    } else if (await legacyKeysPresent(redis)) {
+      throw new Error(
+        `the Redis at ${redactUrl(url)} holds data under the key names from before the hash tags: stop every service using it, run REDIS_URL=<it> npm run redis:migrate-keys, then npm start`,
+      );
+    }
+  } finally {
+    redis.disconnect();
   }
 }
 

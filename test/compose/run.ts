@@ -11,6 +11,7 @@
  * two notifiers that both take work from the `notifier` consumer group. Always `down -v` at the end.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { GROUPS, STREAMS } from '@app/contracts';
 import { freePort } from '@app/testing';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -217,7 +218,7 @@ async function main(): Promise<number> {
     });
     await runner.check('both notifiers are consumers of the `notifier` group on `signals`', () =>
       until('two consumers', 120_000, async () => {
-        const out = compose(['exec', '-T', 'redis', 'redis-cli', '--raw', 'XINFO', 'CONSUMERS', 'signals', 'notifier']).stdout;
+        const out = compose(['exec', '-T', 'redis', 'redis-cli', '--raw', 'XINFO', 'CONSUMERS', STREAMS.signals, GROUPS.notifier]).stdout;
         const names = out.split('\n').reduce<string[]>((acc, line, i, all) => (line === 'name' ? [...acc, all[i + 1]] : acc), []);
         if (names.length >= 2) return `consumers: ${names.join(', ')}`;
         throw new Error(`consumers: ${names.join(', ') || 'none'}`);

@@ -6,6 +6,7 @@ import { closerEnvSchema } from '../../apps/position-closer/src/config';
 import { gatewayEnvSchema } from '../../apps/api-gateway/src/config';
 import { generatorEnvSchema } from '../../apps/signal-generator/src/config';
 import { notifierEnvSchema } from '../../apps/notifier/src/config';
+import { GROUPS, MARKET_SHARDS, STREAM_GROUPS } from '@app/contracts';
 import { assert, CheckRunner, onPath, run, Skip } from './check-runner';
 
 export const APPS = ['api-gateway', 'signal-generator', 'notifier', 'position-closer'] as const;
@@ -149,6 +150,17 @@ export async function staticChecks(runner: CheckRunner, root: string): Promise<v
     return checkKustomize(docs);
   });
 
+  for (const [overlay, cluster] of [
+    ['deploy/k8s-overlays/keda', false],
+    ['deploy/k8s-overlays/keda-cluster', true],
+  ] as const) {
+    await runner.check(`kubectl kustomize ${overlay} renders a KEDA ScaledObject per worker on its lag, in place of its HPA`, () => {
+      if (!onPath('kubectl')) throw new Skip('kubectl is not installed');
+      const docs = parseAllDocuments(run('kubectl', ['kustomize', overlay], { cwd: root }).stdout).map((d) => d.toJS() as K8sObject);
+      return checkKeda(docs, cluster);
+    });
+  }
+
   await runner.check('grafana: the dashboard uses the provisioned datasource, at the path compose mounts', () => {
     const ds = parse(read('deploy/grafana/provisioning/datasources/prometheus.yml')) as { datasources: { uid: string; url: string }[] };
     const provider = parse(read('deploy/grafana/provisioning/dashboards/signal-platform.yml')) as { providers: { options: { path: string } }[] };
@@ -161,6 +173,55 @@ export async function staticChecks(runner: CheckRunner, root: string): Promise<v
     assert(mounts.includes(`./deploy/grafana/dashboards:${provider.providers[0].options.path}:ro`), `compose does not mount the dashboards at ${provider.providers[0].options.path}`);
     return `${dash.panels.filter((p) => p.datasource).length} panels`;
   });
+}
+
+interface KedaTrigger {
+  type: string;
+  authenticationRef?: { name: string };
+  metadata: Record<string, string>;
+}
+
+/**
+ * The KEDA overlays: the notifier scales on its group's lag on every stream it reads (names and
+ * group from libs/contracts, so a renamed key cannot leave a trigger watching nothing), the
+ * position-closer on its shard lag; neither keeps an HPA beside its ScaledObject (two
+ * autoscalers would fight over the replica count).
+ */
+function checkKeda(docs: K8sObject[], cluster: boolean): string {
+  const problems: string[] = [];
+  const of = (kind: string) => docs.filter((d) => d.kind === kind);
+  const deployments = new Set(of('Deployment').map((d) => d.metadata.name));
+  const auths = new Set(of('TriggerAuthentication').map((d) => d.metadata.name));
+  const scaled = of('ScaledObject') as unknown as { metadata: { name: string }; spec: { scaleTargetRef: { name: string }; minReplicaCount: number; maxReplicaCount: number; triggers: KedaTrigger[] } }[];
+  const hpas = of('HorizontalPodAutoscaler').map((h) => h.spec?.scaleTargetRef?.name);
+  const streamType = cluster ? 'redis-cluster-streams' : 'redis-streams';
+  const nodes = (docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'signal-platform-config') as unknown as { data?: Record<string, string> } | undefined)?.data?.REDIS_CLUSTER_NODES;
+  if (cluster && !nodes) problems.push('the ConfigMap sets no REDIS_CLUSTER_NODES');
+  for (const worker of ['notifier', 'position-closer']) {
+    const mine = scaled.filter((s) => s.spec.scaleTargetRef.name === worker);
+    if (mine.length !== 1) problems.push(`${worker}: ${mine.length} ScaledObjects`);
+    if (!deployments.has(worker)) problems.push(`${worker}: no Deployment to scale`);
+    if (hpas.includes(worker)) problems.push(`${worker}: an HPA beside its ScaledObject`);
+    for (const t of mine[0]?.spec.triggers ?? []) if (t.authenticationRef && !auths.has(t.authenticationRef.name)) problems.push(`${worker}: TriggerAuthentication ${t.authenticationRef.name} is not rendered`);
+  }
+  const notifier = scaled.find((s) => s.spec.scaleTargetRef.name === 'notifier');
+  const lagTriggers = notifier?.spec.triggers.filter((t) => t.type === streamType) ?? [];
+  const expected = Object.entries(STREAM_GROUPS).filter(([, groups]) => groups.includes(GROUPS.notifier)).map(([stream]) => stream);
+  const watched = lagTriggers.map((t) => t.metadata.stream).sort();
+  if (JSON.stringify(watched) !== JSON.stringify([...expected].sort())) problems.push(`notifier: ${streamType} triggers watch ${watched.join(', ')}, not ${expected.join(', ')}`);
+  for (const t of lagTriggers) {
+    if (t.metadata.consumerGroup !== GROUPS.notifier) problems.push(`notifier: trigger on ${t.metadata.stream} watches group ${t.metadata.consumerGroup}`);
+    if (!(Number(t.metadata.lagCount) > 0)) problems.push(`notifier: trigger on ${t.metadata.stream} has no lagCount (the group's lag)`);
+    if (cluster && t.metadata.addresses !== nodes) problems.push(`notifier: trigger addresses ${t.metadata.addresses} are not REDIS_CLUSTER_NODES`);
+  }
+  if (notifier?.spec.triggers.some((t) => t.type === (cluster ? 'redis-streams' : 'redis-cluster-streams'))) problems.push(`notifier: a trigger of the other Redis topology`);
+  const closer = scaled.find((s) => s.spec.scaleTargetRef.name === 'position-closer');
+  if (closer && closer.spec.maxReplicaCount > MARKET_SHARDS) problems.push(`position-closer: up to ${closer.spec.maxReplicaCount} replicas, but only ${MARKET_SHARDS} shards`);
+  if (!closer?.spec.triggers.some((t) => t.type === 'prometheus' && t.metadata.query.includes(`reader="${GROUPS.positionCloser}"`) && t.metadata.query.includes('stream_shard_lag_seconds'))) {
+    problems.push('position-closer: no trigger on its shard lag (stream_shard_lag_seconds)');
+  }
+  assert(problems.length === 0, problems.join('\n'));
+  return `${scaled.length} ScaledObjects; notifier on ${watched.join(', ')} (${streamType})`;
 }
 
 interface K8sContainer {

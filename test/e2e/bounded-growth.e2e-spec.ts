@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { KEYS, MARKET_SHARDS, MicrosClock, QUEUES, STREAM_MAXLEN, STREAMS, type ProducedSignal } from '@app/contracts';
+import { BULLMQ_PREFIX, KEYS, MARKET_SHARDS, MicrosClock, type ProducedSignal, QUEUES, STREAM_MAXLEN, STREAMS } from '@app/contracts';
 import { groupInfo, lastStreamId, MarketPublisher, shardedReadCaughtUp } from '@app/redis-streams';
 import { freePort, startRedis, startService, waitFor, type AppName, type ServiceProcess, type TestRedis } from '@app/testing';
 import { startFakeTelegram, type FakeTelegram } from '../../apps/notifier/test/fixtures/fake-telegram.server';
@@ -130,7 +130,7 @@ suite(`bounded growth: ${N} signals and acks through the services${missing.lengt
 
   /** Everything written so far handled: closer shards, notifier groups and queue, gateway. */
   async function settled(published: number): Promise<void> {
-    const queue = new Queue(QUEUES.telegram, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
+    const queue = new Queue(QUEUES.telegram, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix: BULLMQ_PREFIX });
     let state = '';
     try {
       await waitFor(
@@ -204,7 +204,7 @@ suite(`bounded growth: ${N} signals and acks through the services${missing.lengt
     const closed = (await client.hlen(KEYS.positions)) - (await client.scard(KEYS.openPositions));
     expect(closed).toBeLessThanOrEqual(10_000);
     expect(await client.llen(KEYS.closedPositionIds)).toBe(10_000);
-    for (const queue of [QUEUES.telegram, QUEUES.maxHold]) expect(await client.zcard(`bull:${queue}:completed`)).toBeLessThanOrEqual(5000);
+    for (const queue of [QUEUES.telegram, QUEUES.maxHold]) expect(await client.zcard(`${BULLMQ_PREFIX}:${queue}:completed`)).toBeLessThanOrEqual(5000);
     for (const stream of [STREAMS.signals, STREAMS.market, STREAMS.acks, STREAMS.closeRequests]) {
       expect(await client.xlen(stream)).toBeLessThanOrEqual(STREAM_MAXLEN[stream] * 1.1); // MAXLEN ~ trims by whole nodes
     }

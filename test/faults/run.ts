@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { STREAMS } from '@app/contracts';
 import { waitFor } from '@app/testing';
 import { countWindow, inWindow, lastSignalId, readStreams, Sinks, totalDuplicated, totalLost, type StreamState, type WindowCounts } from './checker';
 import { formatTable, writeReport, type Row } from './report';
@@ -61,8 +62,8 @@ async function runScenario(s: FaultStack, k: Sinks, scenario: Scenario): Promise
     stack: s,
     sinks: k,
     async morePublished(n, timeoutMs = 20_000) {
-      const base = await s.direct.xlen('signals');
-      await waitFor(async () => (await s.direct.xlen('signals')) >= base + n, { timeoutMs, intervalMs: 100, what: `${n} more signals` });
+      const base = await s.direct.xlen(STREAMS.signals);
+      await waitFor(async () => (await s.direct.xlen(STREAMS.signals)) >= base + n, { timeoutMs, intervalMs: 100, what: `${n} more signals` });
     },
   };
   const from = await lastSignalId(s.direct);

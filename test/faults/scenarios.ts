@@ -1,7 +1,7 @@
 /** The faults, one row of the table each: what strikes the running pipeline, and when it ends. */
 import { Agent } from 'node:http';
 import fc from 'fast-check';
-import { DATA_FIELD, STREAMS } from '@app/contracts';
+import { DATA_FIELD, STREAMS, withoutHashTag } from '@app/contracts';
 import { waitFor } from '@app/testing';
 import { fuzzRequest, problems, send, type FuzzRequest, type FuzzResponse } from '../../apps/api-gateway/test/http-fuzz.cases';
 import { makeSignal } from '../../apps/notifier/test/fixtures/signals';
@@ -169,7 +169,8 @@ const malformed: Scenario = {
     // Between real entries: each bad one has neighbours on both sides.
     for (const stream of streams) for (const fields of BAD_ENTRIES) await stack.direct.xadd(stream, '*', ...fields);
     await morePublished(5, 20_000);
-    const short = () => streams.filter((s) => (last.get(s) ?? 0) - (before.get(s) ?? 0) < BAD_ENTRIES.length);
+    // The metric's `stream` label is the name without its hash tag (dashboards keep their labels).
+    const short = () => streams.filter((s) => (last.get(withoutHashTag(s)) ?? 0) - (before.get(withoutHashTag(s)) ?? 0) < BAD_ENTRIES.length);
     let last = before;
     await waitFor(
       async () => {

@@ -1,11 +1,14 @@
 import { loadOrExit } from '@app/config';
 import { installProcessGuards, redactSecrets } from '@app/observability';
+import { refuseLegacyKeyNames } from '@app/redis-streams';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
 
 async function main(): Promise<void> {
   installProcessGuards();
-  await startGateway(loadOrExit('api-gateway', () => loadConfig(process.env)));
+  const config = loadOrExit('api-gateway', () => loadConfig(process.env));
+  await refuseLegacyKeyNames(config.redis);
+  await startGateway(config);
 }
 
 main().catch((err: unknown) => {

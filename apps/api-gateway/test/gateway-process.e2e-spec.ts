@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
-import { ProducedSignalSchema } from '@app/contracts';
+import { ProducedSignalSchema, STREAMS } from '@app/contracts';
 import { freePort, startService, waitFor, type ServiceProcess } from '@app/testing';
 import { newRedis, testRedisUrl } from './gateway-harness';
 import { connectSse } from './sse-test-client';
@@ -47,7 +47,7 @@ describe('api-gateway as a process, with npm run signals:demo', () => {
     expect(demo.code).toBe(0);
     const lines = demo.out.split('\n').filter((l) => /^\s+\d+-\d+\s/.test(l));
     expect(lines).toHaveLength(3);
-    const stored = await redis.xrange('signals', '-', '+');
+    const stored = await redis.xrange(STREAMS.signals, '-', '+');
     expect(stored).toHaveLength(3);
     for (const [, fields] of stored) expect(ProducedSignalSchema.parse(JSON.parse(fields[1])).metadata.source).toBe('demo');
     await redis.quit();

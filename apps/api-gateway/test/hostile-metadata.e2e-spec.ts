@@ -70,7 +70,7 @@ describe('api-gateway: a hostile but schema-shaped stream entry', () => {
   }
 
   const malformed = async (reader: string) =>
-    metricValue((await request(gw!.url).get('/metrics')).text, 'stream_malformed_entries_total', { stream: STREAMS.signals, reader });
+    metricValue((await request(gw!.url).get('/metrics')).text, 'stream_malformed_entries_total', { stream: 'signals', reader });
 
   it('live: the valid signal after it is served on GET /api/signals and pushed on SSE; the bad one is counted', async () => {
     gw = await startTestGateway(server.url);

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
 import type { AddressInfo } from 'node:net';
-import { STREAMS, type NewSignal } from '@app/contracts';
+import { KEYS, STREAMS, type NewSignal } from '@app/contracts';
 import { MarketPublisher } from '@app/redis-streams';
 import { freePort, startRedis, startService, waitFor, type ServiceProcess, type TestRedis } from '@app/testing';
 import { loadConfig } from '../src/config';
@@ -101,7 +101,7 @@ describe('api-gateway positions after the positions stream was trimmed', () => {
     const closedOne = late[late.length - 1];
     expect(await post(rebuilt, `/api/positions/${closedOne}/close`)).toMatchObject({ status: 404, body: { message: expect.stringMatching(new RegExp(`^position ${closedOne} is already closed \\(take_profit at 104`)) } });
     await publisher.publish(bar('SOLUSDT', minute + 1, 50.5, 49.5, 50.2)); // SOL's last price, neither stop nor target
-    await waitFor(async () => (await client.hget('positions:last-price', 'SOLUSDT')) !== null, { what: 'SOL price' });
+    await waitFor(async () => (await client.hget(KEYS.lastPrice, 'SOLUSDT')) !== null, { what: 'SOL price' });
     expect((await post(rebuilt, `/api/positions/${sol}/close`)).status).toBe(202);
     await waitFor(async () => (await historyIds(following))[0] === sol && (await historyIds(rebuilt))[0] === sol, { what: 'SOL closed on both' });
 

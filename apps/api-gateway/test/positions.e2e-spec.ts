@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
 import type { AddressInfo } from 'node:net';
-import type { Candle, NewSignal } from '@app/contracts';
+import { KEYS, type Candle, type NewSignal } from '@app/contracts';
 import { MarketPublisher } from '@app/redis-streams';
 import { freePort, startRedis, startService, waitFor, type ServiceProcess, type TestRedis } from '@app/testing';
 import { loadConfig } from '../src/config';
@@ -110,7 +110,7 @@ describe('api-gateway positions endpoints', () => {
 
   it('POST /api/positions/{id}/close: 202 with a request id, then the closer closes it at the last price (manual)', async () => {
     await candle(bar('SOLUSDT', 1, 50.2, 49.3, 49.5)); // last SOL close 49.5
-    await waitFor(async () => (await client.hget('positions:last-price', 'SOLUSDT'))?.includes('49.5'), { what: 'SOL price' });
+    await waitFor(async () => (await client.hget(KEYS.lastPrice, 'SOLUSDT'))?.includes('49.5'), { what: 'SOL price' });
     const res = await post(`/api/positions/${ids.sol}/close`);
     expect(res).toEqual({
       status: 202,

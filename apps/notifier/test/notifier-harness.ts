@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { Queue } from 'bullmq';
-import { encodeEntry, GROUPS, QUEUES, STREAMS, type NewSignal, type PositionEvent } from '@app/contracts';
+import { BULLMQ_PREFIX, encodeEntry, GROUPS, type NewSignal, type PositionEvent, QUEUES, STREAMS } from '@app/contracts';
 import { ensureGroup } from '@app/redis-streams';
 import { freePort, startRedis, startService, waitFor, type ServiceProcess, type TestRedis } from '@app/testing';
 import { startFakeTelegram, type FakeTelegram } from './fixtures/fake-telegram.server';
@@ -37,7 +37,7 @@ export class NotifierHarness {
     await ensureGroup(client, STREAMS.signals, GROUPS.notifier);
     await ensureGroup(client, STREAMS.positions, GROUPS.notifier);
     const tg = await startFakeTelegram({ token: TEST_TOKEN });
-    const queue = new Queue(QUEUES.telegram, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
+    const queue = new Queue(QUEUES.telegram, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix: BULLMQ_PREFIX });
     return new NotifierHarness(redis, client, tg, queue);
   }
 

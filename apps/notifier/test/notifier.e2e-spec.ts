@@ -1,4 +1,4 @@
-import { KEYS, latencySamplesKey, STREAMS } from '@app/contracts';
+import { KEYS, latencySamplesKey } from '@app/contracts';
 import { ControlStore } from '@app/redis-streams';
 import { waitFor } from '@app/testing';
 import { formatControl, formatPositionClosed, formatSignal } from '../src/telegram/message.formatter';
@@ -61,7 +61,7 @@ describe('notifier process', () => {
     // The same samples in Redis, where the gateway's /api/stats reads them.
     expect(Number(await h.client.get(`${latencySamplesKey('telegram')}:count`))).toBe(3);
     expect(metricValue(metrics, 'bullmq_queue_jobs', { queue: 'telegram', state: 'failed' })).toBe(0);
-    expect(metricValue(metrics, 'stream_group_lag', { stream: STREAMS.signals, group: 'notifier' })).toBe(0);
+    expect(metricValue(metrics, 'stream_group_lag', { stream: 'signals', group: 'notifier' })).toBe(0);
   });
 
   it('announces each kill switch change in every chat, once, and nothing for a repeated pause', async () => {

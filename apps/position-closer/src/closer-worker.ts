@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
+import { BULLMQ_PREFIX } from '@app/contracts';
 import { getLogger, type Logger } from '@app/observability';
 import { LoopHost, RedisConnections } from '@app/redis-streams';
 import type { CloserConfig } from './config';
@@ -37,6 +38,7 @@ export abstract class CloserWorker<D> extends LoopHost implements OnApplicationB
   onApplicationBootstrap(): void {
     const worker = new Worker<D>(this.queue, (job) => this.process(job), {
       connection: this.connections.worker(`position-closer:${this.name}-worker`),
+      prefix: BULLMQ_PREFIX,
       concurrency: 4,
       stalledInterval: this.config.queue.stalledIntervalMs,
     });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadOrExit } from '@app/config';
+import { refuseLegacyKeyNames } from '@app/redis-streams';
 import { bootstrapService, installProcessGuards, redactSecrets } from '@app/observability';
 import { loadConfig } from './config';
 import { PositionCloserModule } from './position-closer.module';
@@ -7,6 +8,7 @@ import { PositionCloserModule } from './position-closer.module';
 async function main(): Promise<void> {
   installProcessGuards();
   const config = loadOrExit('position-closer', () => loadConfig(process.env));
+  await refuseLegacyKeyNames(config.redis);
   await bootstrapService(PositionCloserModule.forRoot(config), { service: 'position-closer', port: config.port, host: config.host, logLevel: config.logLevel });
 }
 

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue, type Job } from 'bullmq';
 import Redis from 'ioredis';
-import { decodeEntry, KEYS, MARKET_SHARDS, MarketEntrySchema, QUEUES, STREAMS, type NewSignal, type SignalEntry } from '@app/contracts';
+import { BULLMQ_PREFIX, decodeEntry, KEYS, MARKET_SHARDS, MarketEntrySchema, type NewSignal, QUEUES, type SignalEntry, STREAMS } from '@app/contracts';
 import { lastStreamId, shardedReadCaughtUp, shardOf } from '@app/redis-streams';
 import { startRedis, waitFor, type TestRedis } from '@app/testing';
 import { metricsRegistry } from '@app/observability';
@@ -175,7 +175,7 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
     const opened = await eventsOfType('opened');
     expect(opened.map((e) => e.position_id)).toEqual(['1746532860000-0']);
     expect(await client.redis.scard(KEYS.openPositions)).toBe(1);
-    const queue = new Queue(QUEUES.maxHold, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
+    const queue = new Queue(QUEUES.maxHold, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix: BULLMQ_PREFIX });
     try {
       expect(await queue.getJobCountByTypes('delayed')).toBe(1);
     } finally {
@@ -309,7 +309,7 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
     expect(await client.closeRequests()).toEqual([expect.objectContaining({ position_id: id, reason: 'max_hold' })]);
 
     // A late max-hold job for a position that is already closed changes nothing.
-    const queue = new Queue(QUEUES.maxHold, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
+    const queue = new Queue(QUEUES.maxHold, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix: BULLMQ_PREFIX });
     try {
       const job = await queue.add('max-hold', { position_id: id }, { jobId: `late-${id}` });
       const done: Job = await waitFor(async () => ((await job.getState()) === 'completed' ? await queue.getJob(job.id!) : null), { what: 'late job done' });
@@ -327,7 +327,7 @@ describe('position-closer (in process, real Redis and BullMQ)', () => {
     await waitFor(async () => (await eventsOfType('opened')).length === 1, { what: 'opened' });
     await client.candle(makeCandle(1, 100.5, 98.5, 99)); // last close 99
     await waitFor(async () => (await client.redis.hget(KEYS.lastPrice, 'BTCUSDT'))?.includes('"price":99'), { what: 'last price' });
-    const queue = new Queue(QUEUES.manualClose, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
+    const queue = new Queue(QUEUES.manualClose, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix: BULLMQ_PREFIX });
     try {
       await queue.add('close', { request_id: 'r-1', position_id: id, requested_at: new Date().toISOString() }, { jobId: 'r-1' });
       await queue.add('close', { position_id: 42 }, { jobId: 'r-bad' }); // malformed: fails, no crash

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { KEYS, QUEUES } from '@app/contracts';
+import { BULLMQ_PREFIX, KEYS, QUEUES } from '@app/contracts';
 import { freePort, startRedis, startService, waitFor, type ServiceProcess, type TestRedis } from '@app/testing';
 import { makeCandle, makeSignal, StreamsClient } from './support/closer-harness';
 
@@ -63,7 +63,7 @@ describe('position-closer processes', () => {
     await client.candle(makeCandle(2, 102.5, 100, 102, 'ETHUSDT'));
     await waitFor(async () => (await client.closedEvents()).length === 2, { what: 'ETH stop' });
     expect((await client.closedEvents())[1]).toMatchObject({ position_id: eth, reason: 'stop_loss', exit_price: 102 });
-    const queue = new Queue(QUEUES.maxHold, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
+    const queue = new Queue(QUEUES.maxHold, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix: BULLMQ_PREFIX });
     try {
       expect((await queue.getDelayed()).map((j) => j.id).sort()).toEqual([sol]);
     } finally {

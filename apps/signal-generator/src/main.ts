@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadOrExit } from '@app/config';
+import { refuseLegacyKeyNames } from '@app/redis-streams';
 import { bootstrapService, installProcessGuards, redactSecrets } from '@app/observability';
 import { loadConfig } from './config';
 import { createMarketData } from './market-data/market-data.factory';
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
     createMarketData(cfg); // REPLAY_FILES/SYMBOLS mismatches are config errors: report them before Nest starts
     return cfg;
   });
+  await refuseLegacyKeyNames(config.redis);
   await bootstrapService(SignalGeneratorModule.forRoot(config), { service: 'signal-generator', port: config.port, host: config.host, logLevel: config.logLevel });
 }
 

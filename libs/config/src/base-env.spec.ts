@@ -25,6 +25,12 @@ describe('the base config every service shares', () => {
     expect(load).not.toThrow(/pw-in-url|loud|70000/);
   });
 
+  it('REDIS_CLUSTER_NODES: a Redis Cluster by some of its nodes; empty is unset; a bad list is named', () => {
+    expect(baseConfigFromEnv(parseEnv(schema, { REDIS_CLUSTER_NODES: 'r0:6379,10.0.0.2:7001' })).redis.clusterNodes).toBe('r0:6379,10.0.0.2:7001');
+    expect(baseConfigFromEnv(parseEnv(schema, { REDIS_CLUSTER_NODES: '' })).redis.clusterNodes).toBeUndefined();
+    expect(() => parseEnv(schema, { REDIS_CLUSTER_NODES: 'r0,r1:6379' })).toThrow(/REDIS_CLUSTER_NODES: REDIS_CLUSTER_NODES must be host:port/);
+  });
+
   it('registers the Redis password as a secret, so no log line or error shows it', () => {
     baseConfigFromEnv(parseEnv(schema, { REDIS_URL: 'rediss://default:s3cr%40t-pass@redis.example:6380/0' }));
     expect(redactSecrets('connect failed: s3cr@t-pass and s3cr%40t-pass')).not.toMatch(/s3cr/);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { registerSecret } from '@app/observability';
 import { DEFAULT_COMMAND_TIMEOUT_MS, type RedisConfig } from '@app/redis-streams';
-import { int } from './env-helpers';
+import { int, unsetIfEmpty } from './env-helpers';
 
 /**
  * Redis connection settings of every service. `redis://` and `rediss://` (TLS) URLs go straight to
@@ -20,6 +20,16 @@ export const redisEnvShape = {
     .optional(),
   REDIS_SENTINEL_NAME: z.string().min(1).default('mymaster'),
   /**
+   * `host:port,host:port` of some nodes of a Redis Cluster (the others are discovered); empty for a
+   * single Redis or Sentinel. REDIS_URL then gives only the user, password and TLS (rediss://).
+   */
+  REDIS_CLUSTER_NODES: unsetIfEmpty(
+    z
+      .string()
+      .regex(/^([^,:\s]+:\d+)(,[^,:\s]+:\d+)*$/, 'REDIS_CLUSTER_NODES must be host:port[,host:port...]')
+      .optional(),
+  ),
+  /**
    * A connection with a command outstanding that hears nothing from Redis for this long is dead
    * (a hung network path) and is replaced; a command fails after twice that. Blocking reads add
    * their BLOCK time.
@@ -32,7 +42,13 @@ export const redisEnvSchema = z.object(redisEnvShape);
 export type RedisEnv = z.infer<typeof redisEnvSchema>;
 
 export function redisConfigFromEnv(env: RedisEnv): RedisConfig {
-  return { url: env.REDIS_URL, sentinels: env.REDIS_SENTINELS, sentinelName: env.REDIS_SENTINEL_NAME, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS };
+  return {
+    url: env.REDIS_URL,
+    clusterNodes: env.REDIS_CLUSTER_NODES,
+    sentinels: env.REDIS_SENTINELS,
+    sentinelName: env.REDIS_SENTINEL_NAME,
+    commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+  };
 }
 
 /** A password in REDIS_URL is a secret: scrubbed from every log line and error from now on. */

@@ -49,6 +49,14 @@ export function setReplyTimeout(connection: Redis, replyMs: number): void {
  */
 export function allowBlocking(connection: Redis, blockMs: number): void {
   const replyMs = replyTimeouts.get(connection) ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  const deadlines = deadlineOptions(blockMs + replyMs);
   // ioredis reads both options at each command: setting them on a connection in use is safe.
-  Object.assign(connection.options, deadlineOptions(blockMs + replyMs));
+  const cluster = connection as unknown as { isCluster?: boolean; options: { redisOptions?: RedisOptions }; nodes(): Redis[] };
+  if (cluster.isCluster) {
+    // A Cluster's commands run on its node connections: those made from now on, and those made already.
+    cluster.options.redisOptions = { ...cluster.options.redisOptions, ...deadlines };
+    for (const node of cluster.nodes()) Object.assign(node.options, deadlines);
+  } else {
+    Object.assign(connection.options, deadlines);
+  }
 }

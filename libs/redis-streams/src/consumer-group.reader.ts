@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { z } from 'zod';
-import { decodeEntry, MalformedEntryError } from '@app/contracts';
+import { decodeEntry, MalformedEntryError, withoutHashTag } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
 import { allowBlocking } from './connection-deadlines';
 import { ensureGroup } from './ensure-group';
@@ -127,7 +127,7 @@ export class ConsumerGroupReader<T> implements Liveness, Running {
         this.healthy = false;
         const msg = errMessage(err);
         if (msg.includes('NOGROUP')) this.groupReady = false;
-        readErrors.inc({ stream: this.o.stream, reader: this.o.group });
+        readErrors.inc({ stream: withoutHashTag(this.o.stream), reader: this.o.group });
         this.log.warn({ err: msg, retry_in_ms: backoff }, 'consumer-group read failed; will resume');
         await this.delay.wait(backoff);
         backoff = nextBackoff(backoff);
@@ -191,7 +191,7 @@ export class ConsumerGroupReader<T> implements Liveness, Running {
     const { connection: c, stream, group } = this.o;
     await c.xadd(`${stream}:dead`, 'MAXLEN', '~', 10_000, '*', ...fields, 'source_id', id, 'group', group);
     await c.xack(stream, group, id);
-    deadLettered.inc({ stream, group });
+    deadLettered.inc({ stream: withoutHashTag(stream), group });
     this.log.error({ id }, `entry failed ${this.o.maxDeliveries} times; moved to ${stream}:dead`);
   }
 
@@ -207,7 +207,7 @@ export class ConsumerGroupReader<T> implements Liveness, Running {
       payload = decodeEntry(schema, id, fields);
     } catch (err) {
       if (!(err instanceof MalformedEntryError)) throw err;
-      malformedEntries.inc({ stream, reader: group });
+      malformedEntries.inc({ stream: withoutHashTag(stream), reader: group });
       this.log.warn({ id, err: err.reason }, 'skipping malformed stream entry');
       await c.xack(stream, group, id);
       return;
@@ -215,11 +215,11 @@ export class ConsumerGroupReader<T> implements Liveness, Running {
     try {
       await this.o.handle({ id, payload });
     } catch (err) {
-      handlerErrors.inc({ stream, reader: group });
+      handlerErrors.inc({ stream: withoutHashTag(stream), reader: group });
       this.log.error({ id, err: errMessage(err) }, 'handler failed; entry stays pending for a retry');
       return;
     }
     await c.xack(stream, group, id);
-    entriesHandled.inc({ stream, reader: group });
+    entriesHandled.inc({ stream: withoutHashTag(stream), reader: group });
   }
 }

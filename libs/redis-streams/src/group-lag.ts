@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { withoutHashTag } from '@app/contracts';
 import { gauge } from '@app/observability';
 
 export interface GroupInfo {
@@ -58,7 +59,7 @@ export function registerGroupLagMetrics(redis: Redis, stream: string, group: str
     help: 'Entries in the stream not yet delivered to the consumer group',
     labelNames: ['stream', 'group'] as const,
     async collect() {
-      for (const { t, g } of await snapshot()) if (g?.lag !== null && g?.lag !== undefined) this.set({ stream: t.stream, group: t.group }, g.lag);
+      for (const { t, g } of await snapshot()) if (g?.lag !== null && g?.lag !== undefined) this.set({ stream: withoutHashTag(t.stream), group: t.group }, g.lag);
     },
   });
   gauge({
@@ -66,7 +67,7 @@ export function registerGroupLagMetrics(redis: Redis, stream: string, group: str
     help: 'Entries delivered to the group but not yet acknowledged',
     labelNames: ['stream', 'group'] as const,
     async collect() {
-      for (const { t, g } of await snapshot()) if (g) this.set({ stream: t.stream, group: t.group }, g.pending);
+      for (const { t, g } of await snapshot()) if (g) this.set({ stream: withoutHashTag(t.stream), group: t.group }, g.pending);
     },
   });
 }

@@ -21,3 +21,5 @@ export * from './shard-leases';
 export * from './shard-metrics';
 export * from './sharded-stream.reader';
 export * from './connection-deadlines';
+export * from './legacy-key-names';
+export * from './legacy-key-migration';

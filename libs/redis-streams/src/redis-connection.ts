@@ -1,4 +1,4 @@
-import Redis, { RedisOptions } from 'ioredis';
+import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { gauge, getLogger, redactSecrets } from '@app/observability';
 import { DEFAULT_COMMAND_TIMEOUT_MS, deadlineOptions, KEEPALIVE_MS, setReplyTimeout } from './connection-deadlines';
 import type { RedisConfig } from './redis-config';
@@ -30,7 +30,9 @@ export function createRedis(cfg: RedisConfig, connectionName: string, extra: Red
     ...extra,
   };
   let client: Redis;
-  if (cfg.sentinels) {
+  if (cfg.clusterNodes) {
+    client = createCluster(cfg.url, cfg.clusterNodes, base);
+  } else if (cfg.sentinels) {
     const url = new URL(cfg.url);
     const sentinels = cfg.sentinels.split(',').map((hp) => {
       const [host, port] = hp.split(':');
@@ -56,6 +58,12 @@ export function createRedis(cfg: RedisConfig, connectionName: string, extra: Red
     if (msg !== lastError) log.warn({ connection: connectionName, err: msg }, 'redis connection error');
     lastError = msg;
   });
+  // A Cluster reports a node's own errors apart; they are worth a line too (e.g. a node's wrong password).
+  client.on('node error', (err: Error, node: string) => {
+    const msg = redactSecrets(`${node}: ${err.message}`);
+    if (msg !== lastError) log.warn({ connection: connectionName, err: msg }, 'redis cluster node error');
+    lastError = msg;
+  });
   connectionUp.set({ connection: connectionName }, 0);
   client.on('close', () => {
     connectionUp.set({ connection: connectionName }, 0);
@@ -67,6 +75,50 @@ export function createRedis(cfg: RedisConfig, connectionName: string, extra: Red
     lastError = '';
   });
   return client;
+}
+
+/** Options a Cluster takes at its own level; every other one is each node connection's. */
+const CLUSTER_LEVEL = ['enableOfflineQueue', 'enableReadyCheck'] as const;
+
+/**
+ * A Redis Cluster client, typed as a Redis: it takes the same commands (each routed to the node
+ * of its keys' slot), scripts and BullMQ, and every service uses it through the same calls. The
+ * nodes are `host:port` seeds; REDIS_URL gives the user, password and TLS of every node. The
+ * Cluster reconnects with `base`'s backoff; each node connection has `base`'s keepalive and
+ * deadlines (allowBlocking extends them on a blocking Cluster's nodes).
+ */
+function createCluster(urlText: string, nodesText: string, base: RedisOptions): Redis {
+  const url = new URL(urlText);
+  const nodes = nodesText.split(',').map((hp) => {
+    const [host, port] = hp.split(':');
+    return { host, port: Number(port) };
+  });
+  const { retryStrategy, ...nodeOptions } = base;
+  const clusterLevel: Partial<ClusterOptions> = {};
+  for (const key of CLUSTER_LEVEL) if (base[key] !== undefined) clusterLevel[key] = base[key];
+  const cluster = new Cluster(nodes, {
+    ...clusterLevel,
+    clusterRetryStrategy: (times) => retryStrategy?.(times) ?? 2000,
+    // A slot map refresh waits no longer than a command would.
+    slotsRefreshTimeout: base.socketTimeout,
+    redisOptions: {
+      ...nodeOptions,
+      username: url.username || undefined,
+      password: url.password ? decodeURIComponent(url.password) : undefined,
+      ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    },
+  });
+  return cluster as unknown as Redis;
+}
+
+/** Drops a closed short-lived connection from redis_connection_up (a start-up check's). */
+export function forgetConnectionMetric(connectionName: string): void {
+  connectionUp.remove({ connection: connectionName });
+}
+
+/** True for a client made by createCluster. */
+export function isCluster(client: Redis): boolean {
+  return (client as unknown as { isCluster?: boolean }).isCluster === true;
 }
 
 /**

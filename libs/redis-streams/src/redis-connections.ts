@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { allowBlocking, BULLMQ_MAX_BLOCK_MS } from './connection-deadlines';
 import type { RedisConfig } from './redis-config';
-import { createRedis } from './redis-connection';
+import { createRedis, isCluster } from './redis-connection';
 
 /** How long shutdown waits for Redis to answer QUIT before it drops a connection. */
 const QUIT_WAIT_MS = 1000;
@@ -39,11 +39,15 @@ export class RedisConnections {
    */
   worker(name: string): Redis {
     const conn = this.create(name, { maxRetriesPerRequest: null });
-    conn.duplicate = (override: Partial<RedisOptions> = {}) => {
+    const cluster = isCluster(conn);
+    // BullMQ calls a Cluster's duplicate(undefined, { redisOptions }) and a Redis's duplicate(options).
+    const duplicate = (first?: Partial<RedisOptions>, second?: { redisOptions?: Partial<RedisOptions> }) => {
+      const override = (cluster ? second?.redisOptions : first) ?? {};
       const blocking = this.create(`${name}:blocking`, { maxRetriesPerRequest: null, ...override });
       allowBlocking(blocking, BULLMQ_MAX_BLOCK_MS);
       return blocking;
     };
+    conn.duplicate = duplicate;
     return conn;
   }
 

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { withoutHashTag } from '@app/contracts';
 import { gauge } from '@app/observability';
 import { compareStreamIds, streamIdTime } from './stream-entry';
 import { firstStreamId, lastStreamId } from './stream-range';
@@ -37,7 +38,7 @@ export function registerShardLagMetric(redis: Redis, stream: string, reader: str
     async collect() {
       for (const t of targets) {
         const lag = await shardLagSeconds(t).catch(() => null);
-        if (lag !== null) this.set({ stream: t.stream, reader: t.reader }, lag);
+        if (lag !== null) this.set({ stream: withoutHashTag(t.stream), reader: t.reader }, lag);
       }
     },
   });

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { z } from 'zod';
-import { decodeEntry, MalformedEntryError } from '@app/contracts';
+import { decodeEntry, MalformedEntryError, withoutHashTag } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
 import { allowBlocking } from './connection-deadlines';
 import { defineScripts, luaScript } from './define-scripts';
@@ -68,8 +68,13 @@ export interface ShardedStreamReaderOptions<T> {
   blockMs?: number;
   /** Entries per XREAD. Default 100. */
   count?: number;
-  /** Failed attempts after which an entry goes to `<stream>:dead` and its shard moves on. Default 5. */
+  /** Failed attempts after which an entry goes to the dead letters and its shard moves on. Default 5. */
   maxDeliveries?: number;
+  /**
+   * The dead-letter stream. Default `<stream>:dead`. It is written in one script with the shard's
+   * lease and cursor, so on Redis Cluster it must carry the hash tag of `keyPrefix`.
+   */
+  deadLetterStream?: string;
   /** Isrunning turns false when no step came back for this long (a wedged loop). Default 600000. */
   stalledAfterMs?: number;
 }
@@ -150,7 +155,7 @@ export class ShardedStreamReader<T> implements Liveness, Running {
     this.o.connection.disconnect();
     await this.loop;
     this.held.clear();
-    shardsHeld.set({ stream: this.o.stream, reader: this.o.name }, 0);
+    shardsHeld.set({ stream: withoutHashTag(this.o.stream), reader: this.o.name }, 0);
     await this.leases.leave().catch((err: unknown) => this.log.warn({ err: errMessage(err) }, 'could not release shards; they expire by themselves'));
   }
 
@@ -168,7 +173,7 @@ export class ShardedStreamReader<T> implements Liveness, Running {
         this.healthy = false;
         // Re-read from the cursors: the entry in hand was not recorded as handled.
         this.position = null;
-        readErrors.inc({ stream: this.o.stream, reader: this.o.name });
+        readErrors.inc({ stream: withoutHashTag(this.o.stream), reader: this.o.name });
         this.log.warn({ err: errMessage(err), retry_in_ms: backoff }, 'sharded read failed; will resume');
         await this.delay.wait(backoff);
         backoff = nextBackoff(backoff);
@@ -224,7 +229,7 @@ export class ShardedStreamReader<T> implements Liveness, Running {
         this.log.info({ shard, after: cursor }, 'shard taken');
       }
     }
-    shardsHeld.set({ stream: this.o.stream, reader: this.o.name }, this.held.size);
+    shardsHeld.set({ stream: withoutHashTag(this.o.stream), reader: this.o.name }, this.held.size);
   }
 
   private async process(id: string, fields: string[]): Promise<void> {
@@ -237,7 +242,7 @@ export class ShardedStreamReader<T> implements Liveness, Running {
     } catch (err) {
       if (!(err instanceof MalformedEntryError)) throw err;
       if (!this.isNewFor(0, id)) return;
-      malformedEntries.inc({ stream, reader: name });
+      malformedEntries.inc({ stream: withoutHashTag(stream), reader: name });
       this.log.warn({ id, err: err.reason }, 'skipping malformed stream entry');
       await this.advance([[0, id]]);
       return;
@@ -248,7 +253,7 @@ export class ShardedStreamReader<T> implements Liveness, Running {
         await this.o.handle(entry, this.leases.fence(shard));
       } catch (err) {
         if (isFenced(err)) return this.lost(shard);
-        handlerErrors.inc({ stream, reader: name });
+        handlerErrors.inc({ stream: withoutHashTag(stream), reader: name });
         this.log.error({ id, shard, attempt, err: errMessage(err) }, 'handler failed; the shard waits for this entry');
         if (attempt >= (this.o.maxDeliveries ?? 5)) return this.deadLetter(shard, id, fields);
         await this.delay.wait(backoff);
@@ -259,7 +264,7 @@ export class ShardedStreamReader<T> implements Liveness, Running {
         continue;
       }
       await this.advance([[shard, id]]);
-      entriesHandled.inc({ stream, reader: name });
+      entriesHandled.inc({ stream: withoutHashTag(stream), reader: name });
       return;
     }
   }
@@ -280,22 +285,23 @@ export class ShardedStreamReader<T> implements Liveness, Running {
 
   private async deadLetter(shard: number, id: string, fields: string[]): Promise<void> {
     const { stream, name } = this.o;
+    const dead = this.o.deadLetterStream ?? `${stream}:dead`;
     try {
-      await this.scripts.shardDeadLetter(this.leases.leaseKey(shard), this.cursorKey, `${stream}:dead`, this.leases.token, shard, id, 10_000, ...fields, 'source_id', id, 'group', name);
+      await this.scripts.shardDeadLetter(this.leases.leaseKey(shard), this.cursorKey, dead, this.leases.token, shard, id, 10_000, ...fields, 'source_id', id, 'group', name);
     } catch (err) {
       if (isFenced(err)) return this.lost(shard);
       throw err;
     }
     this.held.set(shard, id);
-    deadLettered.inc({ stream, group: name });
-    this.log.error({ id, shard }, `entry failed ${this.o.maxDeliveries ?? 5} times; moved to ${stream}:dead`);
+    deadLettered.inc({ stream: withoutHashTag(stream), group: name });
+    this.log.error({ id, shard }, `entry failed ${this.o.maxDeliveries ?? 5} times; moved to ${dead}`);
   }
 
   /** Another replica holds the shard now (our lease ran out): stop acting on it at once. */
   private lost(shard: number): void {
     if (!this.held.delete(shard)) return;
     this.log.warn({ shard }, 'shard lease lost; another replica continues it');
-    shardsHeld.set({ stream: this.o.stream, reader: this.o.name }, this.held.size);
+    shardsHeld.set({ stream: withoutHashTag(this.o.stream), reader: this.o.name }, this.held.size);
   }
 
   private lowestCursor(): string {

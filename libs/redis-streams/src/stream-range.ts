@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { z } from 'zod';
-import { decodeEntry, MalformedEntryError } from '@app/contracts';
+import { decodeEntry, MalformedEntryError, withoutHashTag } from '@app/contracts';
 import { getLogger } from '@app/observability';
 import type { DecodedEntry } from './stream-entry';
 import { malformedEntries } from './stream-metrics';
@@ -92,7 +92,7 @@ function decodeOrSkip<T>([id, fields]: RawEntry, opts: Pick<RangeOptions<T>, 'st
     return { id, payload: decodeEntry(opts.schema, id, fields) };
   } catch (err) {
     // Whatever failed here (the schema, or a parse of hostile JSON) belongs to this entry alone.
-    malformedEntries.inc({ stream: opts.stream, reader: opts.reader });
+    malformedEntries.inc({ stream: withoutHashTag(opts.stream), reader: opts.reader });
     const reason = err instanceof MalformedEntryError ? err.reason : err instanceof Error ? err.message : String(err);
     getLogger(`stream-range:${opts.reader}`).warn({ stream: opts.stream, id, err: reason }, 'skipping malformed stream entry');
     return undefined;

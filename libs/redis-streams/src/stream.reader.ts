@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { z } from 'zod';
-import { decodeEntry, MalformedEntryError } from '@app/contracts';
+import { decodeEntry, MalformedEntryError, withoutHashTag } from '@app/contracts';
 import { getLogger, type Liveness, type Running } from '@app/observability';
 import { allowBlocking } from './connection-deadlines';
 import type { DecodedEntry } from './stream-entry';
@@ -81,7 +81,7 @@ export class StreamReader<T> implements Liveness, Running {
   }
 
   describe(): Record<string, unknown> {
-    return { stream: this.opts.stream, last_id: this.lastIdSeen, last_read_ms_ago: this.lastOkAt ? Date.now() - this.lastOkAt : null };
+    return { stream: withoutHashTag(this.opts.stream), last_id: this.lastIdSeen, last_read_ms_ago: this.lastOkAt ? Date.now() - this.lastOkAt : null };
   }
 
   async close(): Promise<void> {
@@ -117,7 +117,7 @@ export class StreamReader<T> implements Liveness, Running {
         if (this.closing) break;
         this.lastBeatAt = Date.now();
         this.healthy = false;
-        readErrors.inc({ stream, reader: this.name });
+        readErrors.inc({ stream: withoutHashTag(stream), reader: this.name });
         this.log.warn({ err: errMessage(err), retry_in_ms: backoff, resume_after: this.lastIdSeen }, 'stream read failed; will resume');
         await this.delay.wait(backoff);
         backoff = nextBackoff(backoff);
@@ -145,7 +145,7 @@ export class StreamReader<T> implements Liveness, Running {
       try {
         decoded.push({ id, payload: decodeEntry(schema, id, fields) });
       } catch (err) {
-        malformedEntries.inc({ stream, reader: this.name });
+        malformedEntries.inc({ stream: withoutHashTag(stream), reader: this.name });
         this.log.warn({ id, err: errMessage(err) }, 'skipping malformed stream entry');
         if (!(err instanceof MalformedEntryError)) throw err;
       }
@@ -153,9 +153,9 @@ export class StreamReader<T> implements Liveness, Running {
     if (!decoded.length) return;
     try {
       await this.opts.handle(decoded);
-      entriesHandled.inc({ stream, reader: this.name }, decoded.length);
+      entriesHandled.inc({ stream: withoutHashTag(stream), reader: this.name }, decoded.length);
     } catch (err) {
-      handlerErrors.inc({ stream, reader: this.name });
+      handlerErrors.inc({ stream: withoutHashTag(stream), reader: this.name });
       this.log.error({ first_id: decoded[0].id, count: decoded.length, err: errMessage(err) }, 'stream handler failed');
     }
   }

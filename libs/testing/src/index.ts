@@ -1,4 +1,5 @@
 export * from './redis-server';
+export * from './redis-cluster';
 export * from './free-port';
 export * from './wait-for';
 export * from './service-process';

@@ -17,6 +17,8 @@ export interface TestRedisOptions {
   dir?: string;
   /** `requirepass`: clients must authenticate; `url` then carries it. Default none. */
   password?: string;
+  /** A Redis Cluster node (`cluster-enabled`), with no slots until startRedisCluster assigns them. */
+  clusterNode?: boolean;
 }
 
 export interface TestRedis {
@@ -35,7 +37,9 @@ export async function startRedis(opts: TestRedisOptions = {}): Promise<TestRedis
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--protected-mode', 'no'];
   args.push('--appendonly', opts.appendonly ? 'yes' : 'no');
   if (opts.appendonly) args.push('--appendfsync', opts.appendfsync ?? 'always');
-  if (opts.password) args.push('--requirepass', opts.password);
+  if (opts.password) args.push('--requirepass', opts.password, '--masterauth', opts.password);
+  // A short node timeout: a test that stops a node sees the cluster react within seconds.
+  if (opts.clusterNode) args.push('--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'), '--cluster-node-timeout', '3000');
   const proc = spawn('redis-server', args, { stdio: 'ignore' });
   const url = opts.password ? `redis://:${encodeURIComponent(opts.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;
   await waitFor(() => ping(port), { timeoutMs: 10_000, what: `redis-server on port ${port}` });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { ManualCloseJobSchema, QUEUES, type ManualCloseJob } from '@app/contracts';
+import { BULLMQ_PREFIX, type ManualCloseJob, ManualCloseJobSchema, QUEUES } from '@app/contracts';
 import { errMessage, RedisConnections } from '@app/redis-streams';
 import { getLogger, stepWithinShutdown } from '@app/observability';
 import type { GatewayConfig } from '../config';
@@ -34,7 +34,7 @@ export class ManualCloseService implements OnModuleDestroy {
     // Fail fast rather than hold the request when Redis is away (no offline queue). BullMQ leaves
     // a connection it was handed open: RedisConnections closes it at shutdown, after the queue.
     const connection = connections.create('api-gateway:manual-close', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    this.queue = new Queue<ManualCloseJob>(QUEUES.manualClose, { connection });
+    this.queue = new Queue<ManualCloseJob>(QUEUES.manualClose, { connection, prefix: BULLMQ_PREFIX });
     this.queue.on('error', (err) => this.log.warn({ err: err.message }, 'manual-close queue error'));
   }
 

@@ -2,15 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  AckEventSchema,
-  ControlEventSchema,
-  KEYS,
-  SignalSchema,
-  STREAMS,
-  type ControlEvent,
-  type Signal,
-} from '@app/contracts';
+import { AckEventSchema, type ControlEvent, ControlEventSchema, KEYS, type Signal, SignalSchema, STREAMS, withoutHashTag } from '@app/contracts';
 import { type Liveness, type Running } from '@app/observability';
 import {
   compareStreamIds,
@@ -112,7 +104,7 @@ export class SignalsConsumer extends RebuildThenFollow<ResumePoints> {
     try {
       this.readModel.take([signal], live);
     } catch (err) {
-      malformedSignalEntries.inc({ stream: STREAMS.signals, reader });
+      malformedSignalEntries.inc({ stream: withoutHashTag(STREAMS.signals), reader });
       this.log.warn({ id: signal.id, err: err instanceof Error ? err.message : String(err) }, 'skipping a signal that could not be applied');
     }
   }
@@ -187,7 +179,7 @@ export class SignalsConsumer extends RebuildThenFollow<ResumePoints> {
         const connected = this.readerConnections[index]?.status === 'ready';
         return r.isLive() || (r.describe().last_read_ms_ago === null && connected && !this.closing);
       },
-      describe: () => reader()?.describe() ?? { stream, state: this.closing ? 'closed' : 'loading from Redis' },
+      describe: () => reader()?.describe() ?? { stream: withoutHashTag(stream), state: this.closing ? 'closed' : 'loading from Redis' },
     };
   }
 }

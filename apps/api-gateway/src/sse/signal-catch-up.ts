@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { SignalSchema, STREAMS } from '@app/contracts';
+import { SignalSchema, STREAMS, withoutHashTag } from '@app/contracts';
 import { readRange } from '@app/redis-streams';
 import { toSignal } from '../signals/signal-json';
 import { malformedSignalEntries } from '../signals/signal-metrics';
@@ -21,7 +21,7 @@ export async function* signalsAfter(redis: Redis, afterId: string, held: (id: st
     } catch {
       // One that cannot be serialised belongs to this entry alone (readRange already skipped the
       // ones that do not decode): count it and go on, or a resuming client would reconnect into it forever.
-      malformedSignalEntries.inc({ stream: STREAMS.signals, reader: READER });
+      malformedSignalEntries.inc({ stream: withoutHashTag(STREAMS.signals), reader: READER });
       continue;
     }
     yield { id, symbol: payload.symbol, json };

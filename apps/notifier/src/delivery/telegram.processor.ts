@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
-import { QUEUES, type NotificationJob } from '@app/contracts';
+import { BULLMQ_PREFIX, type NotificationJob, QUEUES } from '@app/contracts';
 import { getLogger, redactSecrets } from '@app/observability';
 import type { NotifierConfig } from '../config';
 import { ChatDelivery } from './chat-delivery';
@@ -35,6 +35,7 @@ export class TelegramProcessor extends LoopHost implements OnApplicationBootstra
     const { concurrency, lockMs, stalledIntervalMs } = this.cfg.queue;
     const worker = new Worker<NotificationJob>(QUEUES.telegram, (job, token) => this.process(job, token), {
       connection: this.connections.worker('notifier:worker'),
+      prefix: BULLMQ_PREFIX,
       concurrency,
       lockDuration: lockMs,
       stalledInterval: stalledIntervalMs,

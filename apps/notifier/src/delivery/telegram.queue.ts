@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { QUEUES, type NotificationJob } from '@app/contracts';
+import { BULLMQ_PREFIX, QUEUES, withoutHashTag, type NotificationJob } from '@app/contracts';
 import { gauge, getLogger, stepWithinShutdown } from '@app/observability';
 import type { NotifierConfig } from '../config';
 import { RedisConnections } from '@app/redis-streams';
@@ -19,6 +19,7 @@ export class TelegramQueue implements OnApplicationShutdown {
     const { attempts, backoffMs, retention } = cfg.queue;
     this.queue = new Queue<NotificationJob>(QUEUES.telegram, {
       connection: connections.create('notifier:queue'),
+      prefix: BULLMQ_PREFIX,
       defaultJobOptions: {
         attempts,
         backoff: { type: 'exponential', delay: backoffMs },
@@ -69,5 +70,6 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  * second job. Stream ids hold only digits and `-`; BullMQ refuses `:` in custom ids.
  */
 export function jobIdFor(stream: string, entryId: string): string {
-  return `${stream}-${entryId}`;
+  // Without the hash tag: the ids (and the outbox entries named after them) stay those of before the tags.
+  return `${withoutHashTag(stream)}-${entryId}`;
 }

@@ -33,6 +33,7 @@ export class MarketConsumer extends LoopHost implements OnApplicationBootstrap {
       keyOf: (e) => (e.kind === 'candle' ? e.symbol : e.signal.symbol),
       shards: MARKET_SHARDS,
       keyPrefix: KEYS.closerShards,
+      deadLetterStream: KEYS.closerDeadLetters,
       consumer: this.config.consumer.name,
       connection: this.connections.create('position-closer:market'),
       commands: this.connections.command,

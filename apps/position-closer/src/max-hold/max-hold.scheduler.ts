@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { QUEUES } from '@app/contracts';
+import { BULLMQ_PREFIX, QUEUES } from '@app/contracts';
 import { getLogger, stepWithinShutdown } from '@app/observability';
 import type { CloserConfig } from '../config';
 import type { MaxHoldTimer } from '../positions/max-hold-timer';
@@ -25,6 +25,7 @@ export class MaxHoldScheduler implements MaxHoldTimer, OnModuleDestroy {
   ) {
     this.queue = new Queue<MaxHoldJob>(QUEUES.maxHold, {
       connection: connections.create('position-closer:max-hold-queue', { maxRetriesPerRequest: null }),
+      prefix: BULLMQ_PREFIX,
     });
     // Without a listener BullMQ prints the error itself, with console.error and every property.
     this.queue.on('error', (err) => this.log.warn({ err: err.message }, 'max-hold queue error'));
