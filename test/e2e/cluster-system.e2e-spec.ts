@@ -4,10 +4,9 @@ import Redis, { Cluster } from 'ioredis';
 import type { z } from 'zod';
 import { decodeEntry, HASH_TAGS, KEYS, MARKET_SHARDS, MarketEntrySchema, PositionEventSchema, SignalSchema, STREAMS, type PositionClosedEvent } from '@app/contracts';
 import { shardedReadCaughtUp } from '@app/redis-streams';
-import { freePort, startRedisCluster, startService, waitFor, type AppName, type ServiceProcess, type TestRedisCluster } from '@app/testing';
+import { freePort, replayPositions, startRedisCluster, startService, waitFor, type AppName, type ServiceProcess, type TestRedisCluster } from '@app/testing';
 import { startFakeTelegram, type FakeTelegram } from '../../apps/notifier/test/fixtures/fake-telegram.server';
 import { connectSse, type SseTestClient } from '../../apps/api-gateway/test/sse-test-client';
-import { replay } from './support/position-replay';
 
 /**
  * The whole system on a Redis Cluster of three masters (redis-server processes on loopback, with
@@ -105,7 +104,7 @@ suite(`system on a 3-master Redis Cluster${missing.length ? ` (skipped: ${missin
     const candles = (await entries(client, STREAMS.market, MarketEntrySchema)).flatMap((e) => (e.payload.kind === 'candle' ? [e.payload] : []));
     const events = (await entries(client, STREAMS.positions, PositionEventSchema)).map((e) => e.payload);
     const closed = events.filter((e): e is PositionClosedEvent => e.type === 'closed');
-    const expected = replay(signals, candles);
+    const expected = replayPositions(signals, candles);
     expect(events.filter((e) => e.type === 'opened').map((e) => e.position_id)).toEqual(expected.opened);
     expect(closed.map((e) => e.position_id).sort()).toEqual(expected.closed.map((c) => c.id).sort());
     expect((await client.smembers(KEYS.openPositions)).sort()).toEqual([...expected.open].sort());

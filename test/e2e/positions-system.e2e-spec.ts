@@ -15,7 +15,6 @@ import {
 import { compareStreamIds, shardedReadCaughtUp } from '@app/redis-streams';
 import { freePort, replayPositions, startRedis, startService, waitFor, type AppName, type ServiceProcess, type TestRedis } from '@app/testing';
 import { startFakeTelegram, type FakeTelegram } from '../../apps/notifier/test/fixtures/fake-telegram.server';
-import { replay } from './support/position-replay';
 
 /**
  * The whole system on replayed real data (`data/`, BTCUSDT and ETHUSDT 1m, 4 days) as real
