@@ -38,6 +38,8 @@ const PREFIXES: Record<string, string> = {
   'telegram:commands': KEYS.telegramCommands,
   latency: KEYS.latencySamples,
   'generator:decided': KEYS.generatorDecided,
+  // Only a build with generator replicas and no hash tags ever wrote these; mapped so every key has one.
+  'generator:shards': KEYS.generatorShards,
   bull: BULLMQ_PREFIX,
 };
 
