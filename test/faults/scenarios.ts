@@ -169,9 +169,10 @@ const malformed: Scenario = {
     // Between real entries: each bad one has neighbours on both sides.
     for (const stream of streams) for (const fields of BAD_ENTRIES) await stack.direct.xadd(stream, '*', ...fields);
     await morePublished(5, 20_000);
-    // The metric's `stream` label is the name without its hash tag (dashboards keep their labels).
-    const short = () => streams.filter((s) => (last.get(withoutHashTag(s)) ?? 0) - (before.get(withoutHashTag(s)) ?? 0) < BAD_ENTRIES.length);
     let last = before;
+    // The metric's `stream` label is the name without its hash tag (dashboards keep their labels).
+    const delta = (s: string) => (last.get(withoutHashTag(s)) ?? 0) - (before.get(withoutHashTag(s)) ?? 0);
+    const short = () => streams.filter((s) => delta(s) < BAD_ENTRIES.length);
     await waitFor(
       async () => {
         last = await malformedCounted(stack);
@@ -179,8 +180,8 @@ const malformed: Scenario = {
       },
       { timeoutMs: 20_000, intervalMs: 250, what: 'every bad entry counted' },
     ).catch(() => undefined);
-    const counted = streams.reduce((sum, s) => sum + (last.get(s) ?? 0) - (before.get(s) ?? 0), 0);
-    const failures = short().map((s) => `${s}: ${(last.get(s) ?? 0) - (before.get(s) ?? 0)} of ${BAD_ENTRIES.length} bad entries counted by its readers`);
+    const counted = streams.reduce((sum, s) => sum + delta(s), 0);
+    const failures = short().map((s) => `${s}: ${delta(s)} of ${BAD_ENTRIES.length} bad entries counted by its readers`);
     return { endedAt: Date.now(), note: `${streams.length} streams × ${BAD_ENTRIES.length}, ${counted} skips counted by the readers`, failures };
   },
 };
