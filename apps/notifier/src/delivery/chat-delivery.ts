@@ -26,10 +26,10 @@ const PENDING_READ = 60;
 /** Sends one `deliver` call may make before handing back (it keeps draining while limits allow). */
 const MAX_SENDS_PER_CALL = 10;
 /**
- * How long one `deliver` call may wait for its chat in the job itself (woken early when this
+ * How long one `deliver` call may wait for a busy chat in the job itself (woken early when this
  * process frees the chat) before handing the wait to BullMQ's delayed set (see ChatWakeups).
  * Short: a waiting job holds one of the worker's `NOTIFIER_CONCURRENCY` slots. With Telegram's
- * default limits (1 message/s per chat) a wait is about a second and still goes to BullMQ.
+ * default limits (1 message/s per chat) a busy chat is polled once a second, still through BullMQ.
  */
 export const IN_PROCESS_WAIT_MS = 250;
 /**
@@ -101,9 +101,10 @@ export class ChatDelivery {
           continue;
         }
       }
-      // Another sender holds the chat (most often one carrying this entry in its digest) or a
-      // window reopens soon: wait here rather than through BullMQ's delayed set (ChatWakeups).
-      if (Date.now() + wait.ms > waitUntil || this.wakeups.size >= this.maxWaiters) return wait;
+      // Another sender holds the chat, most often one whose digest carries this entry: wait here
+      // rather than through BullMQ's delayed set (ChatWakeups). A full window still waits there,
+      // as before: the commits that reopen it are mostly other chats' and other replicas'.
+      if (wait.reason !== 'busy' || Date.now() + wait.ms > waitUntil || this.wakeups.size >= this.maxWaiters) return wait;
       if (await this.wakeups.wait(chat.id, entryKey, wait.ms)) return { state: 'done' };
     }
     return { state: 'wait', ms: 0, reason: 'rate' };
