@@ -25,7 +25,7 @@ export interface ConsumerGroupReaderOptions<T> {
   /**
    * Instead of `handle`: the well-formed entries of one read at once, in stream order; resolve to
    * XACK them (with the read's malformed and trimmed ones) in one XACK, throw to leave them all
-   * pending. For a handler that is all-or-nothing over a batch anyway (one transaction), this
+   * pending. For a handler that may redo a whole batch (idempotent per entry), this
    * turns two round trips per entry into two per read.
    */
   handleBatch?: (entries: DecodedEntry<T>[]) => Promise<void>;

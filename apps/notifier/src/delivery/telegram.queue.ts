@@ -43,8 +43,10 @@ export class TelegramQueue implements OnApplicationShutdown {
   }
 
   /**
-   * One job per entry, in one round trip (addBulk: one MULTI of BullMQ's add script). Idempotent:
-   * the same stream entry always maps to the same job id, and adding an existing id adds nothing.
+   * One job per entry, in one round trip (addBulk: one pipeline of BullMQ's add script, not a
+   * transaction: if it fails part-way, the whole read is retried and what was added is found).
+   * Idempotent: the same stream entry always maps to the same job id, and adding an existing id
+   * adds nothing.
    */
   async enqueueMany(stream: string, jobs: readonly NotificationJob[]): Promise<void> {
     if (!jobs.length) return;
