@@ -9,13 +9,16 @@
  *
  *   npm run build && npm run bench:notifier
  *   env: BENCH_NOTIFIER_RATE signals/s (200), BENCH_SECONDS of sending per run (10), BENCH_ROUNDS (1),
- *        BENCH_PROFILE=dir (the notifier runs with --cpu-prof, the profile is written there)
+ *        BENCH_PROFILE=dir (the notifier runs with --cpu-prof, the profile is written there),
+ *        BENCH_NOTIFIER_BEFORE=<dist dir> (an earlier build beside, see BEFORE),
+ *        BENCH_MONITOR=1 (prints the commands each service sends, per signal: see watchRoundTrips)
  */
 import Redis from 'ioredis';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { encodeEntry, GROUPS, MicrosClock, STREAMS } from '@app/contracts';
 import { ensureGroup } from '@app/redis-streams';
-import { freePort, startRedis, waitFor, type ServiceProcess, type TestRedis } from '@app/testing';
+import { freePort, startNodeScript, startRedis, waitFor, type ServiceProcess, type TestRedis } from '@app/testing';
 import { startFakeTelegram, type FakeTelegram } from '../apps/notifier/test/fixtures/fake-telegram.server';
 import { markersIn } from '../apps/notifier/test/fixtures/signals';
 import { cpuSeconds, pin, startBuiltApp, startScript } from './support/bench-process';
@@ -28,6 +31,13 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const TOKEN = '7357735773:AAF-bench_token_for_the_fake_bot_api_01';
 const CHAT = '1001';
 const PROFILE_DIR = process.env.BENCH_PROFILE;
+const MONITOR = process.env.BENCH_MONITOR === '1';
+/**
+ * BENCH_NOTIFIER_BEFORE=<dist dir>: an earlier build of the notifier (e.g. main's, built with
+ * `swc apps libs -d <dir>` from `git archive`) run as a third target, taking turns with the
+ * two others: before/after in the same run.
+ */
+const BEFORE = process.env.BENCH_NOTIFIER_BEFORE;
 
 interface Run {
   p50: number;
@@ -47,7 +57,36 @@ async function commandCalls(client: Redis): Promise<Map<string, number>> {
   return calls;
 }
 
-type Who = 'notifier' | 'bare relay';
+type Who = 'notifier' | 'notifier before' | 'bare relay';
+
+/**
+ * BENCH_MONITOR=1: what the service sends Redis, one count per command a client sent (scripts
+ * by their first key, so BullMQ's and the notifier's own are told apart), not the commands the
+ * scripts run inside. MONITOR slows Redis down: diagnosis only, not for the figures.
+ */
+async function watchRoundTrips(client: Redis): Promise<{ report: (signals: number) => string }> {
+  const counts = new Map<string, number>();
+  const connection = client.duplicate();
+  const monitor = await connection.monitor();
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source.startsWith('lua')) return;
+    const cmd = args[0].toLowerCase();
+    if (cmd === 'xadd' || cmd === 'info') return;
+    const key = cmd === 'evalsha' ? `evalsha ${args[3]?.replace(/[0-9]{6,}(-[0-9]+)?/g, '<n>')}` : cmd;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  });
+  return {
+    report: (signals) => {
+      monitor.disconnect();
+      connection.disconnect();
+      return [...counts]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 20)
+        .map(([k, n]) => `  ${(n / signals).toFixed(2)} ${k}`)
+        .join('\n');
+    },
+  };
+}
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -61,7 +100,7 @@ async function startTarget(who: Who, redis: TestRedis, tg: FakeTelegram, nodeArg
     return proc;
   }
   const port = await freePort();
-  const proc = startBuiltApp('notifier', {
+  const env = {
     REDIS_URL: redis.url,
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -76,7 +115,9 @@ async function startTarget(who: Who, redis: TestRedis, tg: FakeTelegram, nodeArg
     TELEGRAM_CHAT_RATE_PER_SEC: '100000',
     TELEGRAM_GROUP_RATE_PER_MIN: '1000000',
     TELEGRAM_RATE_MARGIN_MS: '0',
-  }, nodeArgs);
+  };
+  const proc =
+    who === 'notifier before' ? startNodeScript(join(BEFORE!, 'apps', 'notifier', 'src', 'main.js'), env, 'notifier before', [], nodeArgs) : startBuiltApp('notifier', env, nodeArgs);
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.status === 200, { timeoutMs: 30_000, what: 'notifier healthy' });
   return proc;
 }
@@ -104,6 +145,7 @@ async function run(who: Who): Promise<Run> {
     };
     const clock = new MicrosClock();
     const total = RATE * SECONDS;
+    const monitor = MONITOR ? await watchRoundTrips(client) : undefined;
     const calls0 = await commandCalls(client);
     const cpu0 = cpuSeconds(pid);
     const start = Date.now();
@@ -128,10 +170,16 @@ async function run(who: Who): Promise<Run> {
       { timeoutMs: 120_000, intervalMs: 20, what: `${who}: ${total} signals delivered` },
     );
     const cpu = cpuSeconds(pid) - cpu0;
+    if (monitor) console.log(`${who}: commands sent per signal (round trips; a script by its first key):\n${monitor.report(total)}`);
     const calls = await commandCalls(client);
-    // This process's own XADDs (one per signal), pipelines and probes are not the service's.
-    const own = new Set(['xadd', 'info', 'multi', 'exec']);
-    const used = [...calls].filter(([cmd]) => !own.has(cmd)).map(([cmd, n]) => [cmd, n - (calls0.get(cmd) ?? 0)] as const).filter(([, n]) => n > 0);
+    // This process's own XADDs (one per signal, sent in plain pipelines: no MULTI) and its INFO
+    // probes are not the service's; the service's MULTI/EXEC are (a transaction is two commands
+    // and a round trip more than its contents).
+    const own = (cmd: string) => (cmd === 'xadd' ? total : 0);
+    const used = [...calls]
+      .filter(([cmd]) => cmd !== 'info')
+      .map(([cmd, n]) => [cmd, n - (calls0.get(cmd) ?? 0) - own(cmd)] as const)
+      .filter(([, n]) => n > 0);
     used.sort((a, b) => b[1] - a[1]);
     const latencies = [...sentAt].map(([marker, at]) => deliveredAt.get(marker)! - at);
     const last = Math.max(...deliveredAt.values());
@@ -142,7 +190,7 @@ async function run(who: Who): Promise<Run> {
       cpuMsPerSignal: (cpu / total) * 1000,
       messages: tg.messages.length,
       redisPerSignal: used.reduce((n, [, c]) => n + c, 0) / total,
-      topCommands: used.slice(0, 6).map(([cmd, n]) => `${cmd} ${(n / total).toFixed(2)}`).join(', '),
+      topCommands: used.slice(0, 10).map(([cmd, n]) => `${cmd} ${(n / total).toFixed(2)}`).join(', '),
     };
   } finally {
     // SIGINT so a --cpu-prof profile is written on the way out.
@@ -156,13 +204,16 @@ async function run(who: Who): Promise<Run> {
 async function main(): Promise<void> {
   if (cpus().length > 1) pin(process.pid, 0);
   console.log(`${RATE} signals/s for ${SECONDS} s per run, one chat, ${ROUNDS} round(s)`);
-  const runs: Record<Who, Run[]> = { notifier: [], 'bare relay': [] };
+  const runs: Record<Who, Run[]> = { notifier: [], 'notifier before': [], 'bare relay': [] };
+  const targets: Who[] = BEFORE ? ['notifier', 'notifier before', 'bare relay'] : ['notifier', 'bare relay'];
+  if (BEFORE) console.log(`'notifier before': ${BEFORE}`);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const who of round % 2 ? (['bare relay', 'notifier'] as const) : (['notifier', 'bare relay'] as const)) {
+    // Each round starts with the next target: every one runs first, last and between.
+    for (const who of targets.map((_, i) => targets[(i + round) % targets.length])) {
       const r = await run(who);
       runs[who].push(r);
       console.log(
-        `round ${round + 1} ${who.padEnd(10)} p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${r.throughput.toFixed(0)} signals/s  CPU ${r.cpuMsPerSignal.toFixed(2)} ms/signal  ${r.messages} messages  Redis ${r.redisPerSignal.toFixed(1)}/signal (${r.topCommands})`,
+        `round ${round + 1} ${who.padEnd(15)} p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${r.throughput.toFixed(0)} signals/s  CPU ${r.cpuMsPerSignal.toFixed(2)} ms/signal  ${r.messages} messages  Redis ${r.redisPerSignal.toFixed(1)}/signal (${r.topCommands})`,
       );
     }
   }
@@ -175,6 +226,15 @@ async function main(): Promise<void> {
     { bench: 'notifier', measure: 'Redis commands per signal', value: med('notifier', (r) => r.redisPerSignal), unit: 'cmds', better: 'lower', baseline: { name: 'bare relay', value: med('bare relay', (r) => r.redisPerSignal) }, note },
     { bench: 'notifier', measure: 'messages sent (digests carry several signals)', value: med('notifier', (r) => r.messages), unit: 'msgs', better: 'lower', baseline: { name: 'bare relay', value: med('bare relay', (r) => r.messages) }, note },
   ];
+  if (BEFORE) {
+    const before = (f: (r: Run) => number) => median(runs['notifier before'].map(f));
+    const was = (measure: string, unit: string, f: (r: Run) => number) =>
+      rows.push({ bench: 'notifier', measure: `${measure}, against the build before this change`, value: med('notifier', f), unit, better: 'lower', baseline: { name: 'notifier before', value: before(f) }, note });
+    was('XADD -> Bot API accepted p50', 'ms', (r) => r.p50);
+    was('XADD -> Bot API accepted p99', 'ms', (r) => r.p99);
+    was('CPU per signal', 'ms', (r) => r.cpuMsPerSignal);
+    was('Redis commands per signal', 'cmds', (r) => r.redisPerSignal);
+  }
   reportRows(rows);
 }
 

@@ -39,7 +39,7 @@ import { NOTIFIER_CONFIG, TELEGRAM_SENDER } from './tokens';
       provide: ChatDelivery,
       inject: [NOTIFIER_CONFIG, DeliveryStore, TELEGRAM_SENDER, RedisConnections],
       useFactory: (cfg: NotifierConfig, store: DeliveryStore, sender: TelegramSender, c: RedisConnections) =>
-        new ChatDelivery(store, sender, deliveryKeys(), cfg.limits, new LatencySamples(c.command, { key: latencySamplesKey('telegram') })),
+        new ChatDelivery(store, sender, deliveryKeys(), cfg.limits, new LatencySamples(c.command, { key: latencySamplesKey('telegram') }), cfg.queue.concurrency),
     },
     TelegramQueue,
     TelegramProcessor,

@@ -29,6 +29,18 @@ describe('LatencySamples', () => {
     expect(await a.summary()).toEqual({ count: 200, p50_ms: 150, p99_ms: 199 });
   });
 
+  it('recordMany keeps the same list and count as recording the samples one by one', async () => {
+    const one = new LatencySamples(redis, { key, max: 5 });
+    for (const ms of [1, 2, 3, 4, 5, 6, 7]) await one.record(ms / 1000);
+    const many = new LatencySamples(redis, { key: `${key}-many`, max: 5 });
+    await many.recordMany([1, 2, 3].map((ms) => ms / 1000));
+    await many.recordMany([]);
+    await many.recordMany([4, 5, 6, 7].map((ms) => ms / 1000));
+    expect(await redis.lrange(`${key}-many`, 0, -1)).toEqual(await redis.lrange(key, 0, -1));
+    expect(await many.summary()).toEqual(await one.summary());
+    expect(await many.summary()).toEqual({ count: 7, p50_ms: 5, p99_ms: 7 });
+  });
+
   it('counts a negative delay (a clock step between hosts) as none, and skips entries that are not numbers', async () => {
     const s = new LatencySamples(redis, { key });
     await s.record(-0.5);

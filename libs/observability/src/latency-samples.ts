@@ -22,8 +22,8 @@ export interface LatencySamplesOptions {
  * (candle close → signal on the stream, stream → Telegram accepted) in processes the gateway does
  * not run in; each replica adds to one list, so the gateway's /api/stats reports the whole fleet's
  * figure beside its own. Prometheus keeps the full histograms; this is the last `max` samples,
- * for exact percentiles in a JSON answer. One LPUSH/LTRIM/INCR per sample: stages see one sample
- * per signal (per chat for Telegram), never per candle.
+ * for exact percentiles in a JSON answer. One LPUSH/LTRIM/INCRBY per sample, or per batch of
+ * samples (`recordMany`): stages see one sample per signal (per chat for Telegram), never per candle.
  */
 export class LatencySamples {
   private readonly max: number;
@@ -36,9 +36,18 @@ export class LatencySamples {
   }
 
   async record(seconds: number): Promise<void> {
+    await this.recordMany([seconds]);
+  }
+
+  /**
+   * Several samples in one transaction, as if recorded one by one in this order: the notifier
+   * records the signals one Telegram message carried together (a digest carries up to ~30).
+   */
+  async recordMany(seconds: readonly number[]): Promise<void> {
+    if (!seconds.length) return;
     // A clock step between hosts can make a delay negative; it still counts as "no delay".
-    const s = Math.max(0, seconds);
-    await this.redis.multi().lpush(this.opts.key, s.toFixed(4)).ltrim(this.opts.key, 0, this.max - 1).incr(`${this.opts.key}:count`).exec();
+    const values = seconds.map((s) => Math.max(0, s).toFixed(4));
+    await this.redis.multi().lpush(this.opts.key, ...values).ltrim(this.opts.key, 0, this.max - 1).incrby(`${this.opts.key}:count`, values.length).exec();
   }
 
   /** An entry that is not a number (written by hand, a bug) is skipped, not a reason to fail. */

@@ -116,6 +116,37 @@ describe('ConsumerGroupReader', () => {
     await waitFor(async () => (await groupInfo(redis, stream))[0].pending === 0, { what: 'poison acked' });
   });
 
+  it('handleBatch: a read goes to the handler at once, in order, malformed ones skipped; a failure leaves the whole read pending and it is retried', async () => {
+    await redis.xgroup('CREATE', stream, 'g', '0', 'MKSTREAM');
+    for (let n = 0; n < 5; n++) await add(n);
+    await redis.xadd(stream, '*', 'data', '[]');
+    await add(5);
+    const batches: number[][] = [];
+    let failures = 0;
+    consumer('a', () => Promise.resolve(), {
+      handle: undefined,
+      handleBatch: async (entries) => {
+        if (failures < 1) {
+          failures++;
+          throw new Error('transient');
+        }
+        batches.push(entries.map((e) => e.payload.n));
+      },
+      // The failed read is taken back by the claim of idle entries.
+      claimIdleMs: 200,
+    });
+    await waitFor(async () => batches.flat().length === 6 && (await groupInfo(redis, stream))[0].pending === 0, { what: 'retried and all acked', timeoutMs: 8000 });
+    expect(failures).toBe(1);
+    // The 6 well-formed entries, each once, in stream order (the claim hands them back one by one).
+    expect(batches.flat()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('needs exactly one of handle and handleBatch', () => {
+    const base = { stream, group: 'g', consumer: 'x', schema: Item, connection: redis };
+    expect(() => new ConsumerGroupReader<Item>(base)).toThrow(/exactly one/);
+    expect(() => new ConsumerGroupReader<Item>({ ...base, handle: async () => undefined, handleBatch: async () => undefined })).toThrow(/exactly one/);
+  });
+
   it('acks and skips malformed entries', async () => {
     const ok: number[] = [];
     consumer('a', async (n) => void ok.push(n));

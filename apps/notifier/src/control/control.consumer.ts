@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ControlEventSchema, STREAMS, type ControlEvent } from '@app/contracts';
+import { ControlEventSchema, STREAMS, type ControlEvent, type NotificationJob } from '@app/contracts';
 import type { DecodedEntry } from '@app/redis-streams';
 import { NotifierGroupConsumer } from '../delivery/notifier-group.consumer';
 
@@ -13,7 +13,7 @@ export class ControlConsumer extends NotifierGroupConsumer<ControlEvent> {
   protected readonly stream = STREAMS.control;
   protected readonly schema = ControlEventSchema;
 
-  async handle({ id, payload }: DecodedEntry<ControlEvent>): Promise<void> {
-    await this.queue.enqueue(STREAMS.control, { kind: 'control', entry_id: id, event: payload });
+  job({ id, payload }: DecodedEntry<ControlEvent>): NotificationJob {
+    return { kind: 'control', entry_id: id, event: payload };
   }
 }

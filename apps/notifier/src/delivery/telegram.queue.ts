@@ -43,9 +43,15 @@ export class TelegramQueue implements OnApplicationShutdown {
     });
   }
 
-  /** Idempotent: the same stream entry always maps to the same job. */
-  async enqueue(stream: string, job: NotificationJob): Promise<void> {
-    await this.queue.add(job.kind, job, { jobId: jobIdFor(stream, job.entry_id) });
+  /**
+   * One job per entry, in one round trip (addBulk: one pipeline of BullMQ's add script, not a
+   * transaction: if it fails part-way, the whole read is retried and what was added is found).
+   * Idempotent: the same stream entry always maps to the same job id, and adding an existing id
+   * adds nothing.
+   */
+  async enqueueMany(stream: string, jobs: readonly NotificationJob[]): Promise<void> {
+    if (!jobs.length) return;
+    await this.queue.addBulk(jobs.map((job) => ({ name: job.kind, data: job, opts: { jobId: jobIdFor(stream, job.entry_id) } })));
   }
 
   async counts(): Promise<Record<string, number>> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PositionEventSchema, STREAMS, type PositionEvent } from '@app/contracts';
+import { PositionEventSchema, STREAMS, type NotificationJob, type PositionEvent } from '@app/contracts';
 import { getLogger } from '@app/observability';
 import type { DecodedEntry } from '@app/redis-streams';
 import { NotifierGroupConsumer } from '../delivery/notifier-group.consumer';
@@ -15,11 +15,11 @@ export class PositionConsumer extends NotifierGroupConsumer<PositionEvent> {
   protected readonly schema = PositionEventSchema;
   private readonly log = getLogger('positions');
 
-  async handle({ id, payload }: DecodedEntry<PositionEvent>): Promise<void> {
+  job({ id, payload }: DecodedEntry<PositionEvent>): NotificationJob | undefined {
     if (payload.type === 'opened') {
       this.log.debug({ id, position_id: payload.position_id }, 'position opened: not reported (the signal was)');
-      return;
+      return undefined;
     }
-    await this.queue.enqueue(STREAMS.positions, { kind: 'position_closed', entry_id: id, event: payload });
+    return { kind: 'position_closed', entry_id: id, event: payload };
   }
 }

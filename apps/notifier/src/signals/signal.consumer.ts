@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SignalSchema, STREAMS, type NewSignal } from '@app/contracts';
+import { SignalSchema, STREAMS, type NewSignal, type NotificationJob } from '@app/contracts';
 import type { DecodedEntry } from '@app/redis-streams';
 import { NotifierGroupConsumer } from '../delivery/notifier-group.consumer';
 
@@ -13,7 +13,7 @@ export class SignalConsumer extends NotifierGroupConsumer<NewSignal> {
   protected readonly stream = STREAMS.signals;
   protected readonly schema = SignalSchema;
 
-  async handle({ id, payload }: DecodedEntry<NewSignal>): Promise<void> {
-    await this.queue.enqueue(STREAMS.signals, { kind: 'signal', entry_id: id, signal: payload });
+  job({ id, payload }: DecodedEntry<NewSignal>): NotificationJob {
+    return { kind: 'signal', entry_id: id, signal: payload };
   }
 }
