@@ -29,8 +29,11 @@ const QUEUE_LOW_WATER = 500;
  * Forming-kline updates are most of the traffic (Binance pushes one every 250 ms per symbol) and
  * only closed klines are used: a substring test skips them before JSON.parse and the schemas.
  * `"x":false` cannot occur in an aggTrade event (no `x` field), so nothing else is skipped.
+ * The test runs on the frame's raw bytes, before the UTF-8 decode: the pattern is ASCII, and in
+ * UTF-8 an ASCII byte never occurs inside a multi-byte character, so the bytes hold it exactly
+ * when the decoded text does, and a dropped frame costs no string.
  */
-const FORMING_KLINE = '"x":false';
+const FORMING_KLINE = Buffer.from('"x":false', 'utf8');
 
 /**
  * Live closed candles from the Binance USDT-M futures combined stream.
@@ -172,8 +175,9 @@ export class BinanceFuturesSource implements MarketDataSource, Liveness, ShardHo
     this.metrics.connected.set(this.connected ? 1 : 0);
   }
 
-  onFrame(text: string | null): void {
-    if (text !== null && text.includes(FORMING_KLINE)) return;
+  onFrame(data: Buffer | null): void {
+    if (data !== null && data.includes(FORMING_KLINE)) return;
+    const text = data === null ? null : data.toString('utf8');
     const result = text === null ? ({ ok: false, reason: 'binary', detail: 'binary frame' } as const) : parseStreamFrame(text, this.frameCtx);
     if (!result.ok) {
       this.stats.malformedFrames++;

@@ -21,8 +21,11 @@ export interface ConnectionTimings {
 
 export interface ConnectionHandlers {
   onOpen(): void;
-  /** A text frame, or `null` for a binary frame (Binance never sends those). */
-  onMessage(text: string | null): void;
+  /**
+   * A text frame's bytes, not yet decoded (the host drops most frames before paying for the UTF-8
+   * decode), or `null` for a binary frame (Binance never sends those).
+   */
+  onMessage(data: Buffer | null): void;
   /** Called exactly once, also when the handshake fails. */
   onClose(reason: CloseReason): void;
 }
@@ -68,7 +71,7 @@ export class BinanceWsConnection {
     });
     ws.on('message', (data: RawData, isBinary: boolean) => {
       this.watchdog?.refresh();
-      this.handlers.onMessage(isBinary ? null : rawToString(data));
+      this.handlers.onMessage(isBinary ? null : rawToBuffer(data));
     });
     // Binance pings every few minutes; a ping is proof of life too.
     ws.on('ping', () => this.watchdog?.refresh());
@@ -123,10 +126,11 @@ export class BinanceWsConnection {
   }
 }
 
-function rawToString(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+/** `ws` hands a Buffer (its default binaryType); the other shapes are joined into one. */
+function rawToBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
 }
 
 /** One line for logs: `stall (no frame for 30000 ms)`, `closed 1006`, ... */

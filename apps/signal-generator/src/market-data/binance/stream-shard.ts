@@ -11,7 +11,7 @@ export interface ShardHost {
   readonly metrics: BinanceFeedMetrics;
   readonly log: FeedLogger;
   /** A text frame (or `null` for binary) from this shard's live or overlapping socket. */
-  onFrame(text: string | null): void;
+  onFrame(data: Buffer | null): void;
   /** The shard (re)connected after a time without a socket: its kline symbols need a gap fill. */
   onReconnected(shard: StreamShard): void;
   /** The shard gained or lost its live socket. */
@@ -58,9 +58,9 @@ export class StreamShard {
       { connectTimeoutMs: this.cfg.connectTimeoutMs, stallTimeoutMs: this.cfg.stallTimeoutMs, closeTimeoutMs: this.cfg.closeTimeoutMs },
       {
         onOpen: () => this.onOpen(conn),
-        onMessage: (text) => {
+        onMessage: (data) => {
           if (conn === this.active) this.attempt = 0;
-          this.host.onFrame(text);
+          this.host.onFrame(data);
         },
         onClose: (reason) => this.onClose(conn, reason),
       },
