@@ -86,6 +86,9 @@ describe('Binance futures feed: stream handling', () => {
       JSON.stringify({ stream: 'btcusdt@kline_1m', data: { ...goodKline, k: { ...goodKline.k, h: '0.5' } } }),
       JSON.stringify({ stream: 'btcusdt@kline_1m', data: { ...goodKline, k: { ...goodKline.k, T: goodKline.k.t + 1 } } }),
       JSON.stringify({ stream: 'ethusdt@kline_1m', data: goodKline }),
+      // Well-formed for Binance but refused by the candle contract (prices must be positive): the
+      // live candle's one schema check is the parser's, so it is counted and skipped here.
+      JSON.stringify({ stream: 'btcusdt@kline_1m', data: { ...goodKline, k: { ...goodKline.k, o: '0', c: '0', h: '0', l: '0' } } }),
     ];
     for (const frame of bad) server.sendRaw(frame);
     server.sendRaw(Buffer.from([0x00, 0xff]), true);
@@ -96,7 +99,7 @@ describe('Binance futures feed: stream handling', () => {
     expect(feed.delivered.BTCUSDT).toEqual(btc.map((r) => expectedCandle('BTCUSDT', r)));
     expect(server.connections).toHaveLength(1);
     const reasons = feed.logs.find('warn', /malformed/).map((e) => (e.obj as { reason: string }).reason);
-    expect(reasons).toEqual(['json', 'envelope', 'unexpected-stream', 'unknown-event', 'kline', 'kline', 'kline', 'kline', 'binary']);
+    expect(reasons).toEqual(['json', 'envelope', 'unexpected-stream', 'unknown-event', 'kline', 'kline', 'kline', 'kline', 'kline', 'binary']);
   });
 
   it('subscribes to aggTrade streams on request and hands each trade over once', async () => {

@@ -15,6 +15,12 @@ export interface MarketDataSource {
    * candles up to it without pacing, as they only rebuild the indicators. Called before run.
    */
   resumeAfter?(checkpoints: ReadonlyMap<string, number>): void;
+  /**
+   * True when every candle this source delivers has already passed `CandleSchema` (its parser
+   * checks it and hands on the schema's output), so the consumer need not check it again. Leave
+   * unset unless that holds for every candle, gap fills included.
+   */
+  readonly candlesChecked?: boolean;
   /** True while the feed is connected/producing (health). */
   readonly connected: boolean;
   /** Epoch ms when the last closed candle was delivered, or undefined. */

@@ -46,6 +46,11 @@ const FORMING_KLINE = Buffer.from('"x":false', 'utf8');
  */
 export class BinanceFuturesSource implements MarketDataSource, Liveness, ShardHost {
   readonly stats: BinanceFeedStats = emptyStats();
+  /**
+   * Live and gap-filled candles alike come out of `toCandle` (kline.parser.ts), which checks
+   * `CandleSchema` and returns its output; a frame that fails it is counted and skipped there.
+   */
+  readonly candlesChecked = true;
   readonly log: FeedLogger;
   readonly metrics: BinanceFeedMetrics;
   private readonly cfg: ResolvedOptions;
