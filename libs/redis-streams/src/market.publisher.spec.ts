@@ -49,4 +49,34 @@ describe('MarketPublisher.publishOnce under a shard lease', () => {
     expect(await publisher.publishOnce('test:decided', candle(2), [], b.fence(0))).toMatchObject({ candleId: expect.any(String) });
     expect(await redis.xlen(STREAMS.market)).toBe(2);
   });
+
+  it('sends a burst made in one turn together: each call gets its own reply, a refused one fails only itself, entries in call order, also after Redis lost its scripts', async () => {
+    const leases = new ShardLeases(redis, { prefix: 'test:burst-shards', shards: 1, owner: 'a', leaseMs: 60_000 });
+    expect((await leases.tick()).held).toEqual([0]);
+    const stale = { ...leases.fence(0), token: 'not-the-holder' };
+    const publisher = new MarketPublisher(redis);
+    const symbols = ['S00USDT', 'S01USDT', 'S02USDT', 'S03USDT', 'S04USDT'];
+    const of = (symbol: string, minute: number): Candle => ({ ...candle(minute), symbol });
+    const marketSymbols = async (after: string) =>
+      (await redis.xrange(STREAMS.market, `(${after}`, '+')).map(([, fields]) => (JSON.parse(fields[1]) as { symbol: string }).symbol);
+
+    for (const round of [1, 2]) {
+      // Round 2: as after a Redis restart, the scripts are gone and EVALSHA answers NOSCRIPT.
+      if (round === 2) await redis.script('FLUSH');
+      const [last] = await redis.xrevrange(STREAMS.market, '+', '-', 'COUNT', 1);
+      const from = last?.[0] ?? '0-0';
+      await publisher.publishOnce(`test:burst:${symbols[1]}`, of(symbols[1], round), [], leases.fence(0));
+      const calls = symbols.map((s, i) =>
+        publisher.publishOnce(`test:burst:${s}`, of(s, round), [], i === 3 ? stale : leases.fence(0)).then(
+          (r) => r,
+          (err: unknown) => (isFenced(err) ? 'fenced' : err),
+        ),
+      );
+      const replies = await Promise.all(calls);
+      expect(replies.map((r) => (r === undefined ? 'duplicate' : r === 'fenced' ? r : typeof (r as { candleId: unknown }).candleId))).toEqual(['string', 'duplicate', 'string', 'fenced', 'string']);
+      expect(await marketSymbols(from)).toEqual([symbols[1], symbols[0], symbols[2], symbols[4]]);
+      // The refused one wrote nothing, not even its checkpoint.
+      expect(await redis.get(`test:burst:${symbols[3]}`)).toBeNull();
+    }
+  });
 });
