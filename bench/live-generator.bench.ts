@@ -18,12 +18,14 @@
  *   npm run build && npm run bench:live
  *   env: BENCH_LIVE_SYMBOLS (100,200,400), BENCH_ROUNDS (2), BENCH_LIVE_REAL_CANDLES (2) and
  *        BENCH_LIVE_FAST_CANDLES (8): minutes per phase, BENCH_PROFILE=dir (the generator runs
- *        with --cpu-prof on the largest size; the profile is written there)
+ *        with --cpu-prof on the largest size; the profile is written there),
+ *        BENCH_LIVE_BEFORE=<dist dir> (an earlier build beside, see BEFORE)
  */
 import Redis from 'ioredis';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { STREAMS } from '@app/contracts';
-import { freePort, startRedis, waitFor, type ServiceProcess, type TestRedis } from '@app/testing';
+import { freePort, startNodeScript, startRedis, waitFor, type ServiceProcess, type TestRedis } from '@app/testing';
 import { loadRows, type FixtureRow } from '../apps/signal-generator/test/fixtures/binance/kline-fixture';
 import { BurstBinance, type MarketPhase } from './support/burst-binance.server';
 import { cpuSeconds, pin, rssMb, startBuiltApp, startScript } from './support/bench-process';
@@ -35,6 +37,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const REAL_CANDLES = Number(process.env.BENCH_LIVE_REAL_CANDLES ?? 2);
 const FAST_CANDLES = Number(process.env.BENCH_LIVE_FAST_CANDLES ?? 8);
 const PROFILE_DIR = process.env.BENCH_PROFILE;
+/**
+ * BENCH_LIVE_BEFORE=<dist dir>: an earlier build of the generator (e.g. the branch point's, built
+ * with `swc apps libs -d <dir>` from `git archive`, node_modules linked beside it) run as a third
+ * target, taking turns with the two others: before/after in the same run.
+ */
+const BEFORE = process.env.BENCH_LIVE_BEFORE;
 /** The fixtures' 120 real minutes: the first 60 are the REST warm-up, the rest go live. */
 const HISTORY_ROWS = 60;
 /** The first live close comes this long after the market starts (forming updates flow meanwhile). */
@@ -44,7 +52,7 @@ const PHASES: { name: string; speed: number; candles: number }[] = [
   { name: '10x rate', speed: 10, candles: FAST_CANDLES },
 ].filter((p) => p.candles > 0);
 
-type Who = 'generator' | 'bare relay';
+type Who = 'generator' | 'generator before' | 'bare relay';
 
 interface PhaseResult {
   p50: number;
@@ -89,8 +97,9 @@ async function startTarget(who: Who, redis: TestRedis, fake: BurstBinance, symbo
     return { proc };
   }
   const port = await freePort();
-  const proc = startBuiltApp(
-    'signal-generator',
+  const start = (env: Record<string, string>, nodeArgs: string[]) =>
+    who === 'generator before' ? startNodeScript(join(BEFORE!, 'apps', 'signal-generator', 'src', 'main.js'), env, who, [], nodeArgs) : startBuiltApp('signal-generator', env, nodeArgs);
+  const proc = start(
     {
       REDIS_URL: redis.url,
       PORT: String(port),
@@ -229,13 +238,16 @@ async function main(): Promise<void> {
   console.log(`sizes ${SIZES.join(', ')} symbols; ${ROUNDS} round(s); ${REAL_CANDLES} minute(s) at the real rate then ${FAST_CANDLES} at 10x per run`);
   const runs = new Map<string, Run[]>();
   const key = (who: Who, n: number) => `${who}:${n}`;
+  const targets: Who[] = BEFORE ? ['generator', 'generator before', 'bare relay'] : ['generator', 'bare relay'];
+  if (BEFORE) console.log(`'generator before': ${BEFORE}`);
   for (let round = 0; round < ROUNDS; round++) {
     for (const n of SIZES) {
-      for (const who of round % 2 ? (['bare relay', 'generator'] as const) : (['generator', 'bare relay'] as const)) {
+      // Each round starts with the next target: every one runs first, last and between.
+      for (const who of targets.map((_, i) => targets[(i + round) % targets.length])) {
         const profile = PROFILE_DIR !== undefined && who === 'generator' && n === Math.max(...SIZES) && round === 0;
         const r = await run(who, n, profile);
         runs.set(key(who, n), [...(runs.get(key(who, n)) ?? []), r]);
-        console.log(`round ${round + 1} ${String(n).padStart(3)} symbols ${who.padEnd(10)} ${fmtRun(r)}`);
+        console.log(`round ${round + 1} ${String(n).padStart(3)} symbols ${who.padEnd(16)} ${fmtRun(r)}`);
       }
     }
   }
@@ -285,12 +297,22 @@ async function main(): Promise<void> {
         );
       }
     });
+    if (BEFORE) {
+      const was = runs.get(key('generator before', n))!;
+      PHASES.forEach((phase, p) => {
+        const row = (measure: string, f: (r: Run) => number) =>
+          rows.push({ bench: 'live', measure: `${n} symbols, ${phase.name}, ${measure}, against the build before`, value: med(gen, f), unit: 'ms', better: 'lower', baseline: { name: 'generator before', value: med(was, f) }, note });
+        row('close -> XADD p50', (r) => r.phases[p].p50);
+        row('close -> XADD p99', (r) => r.phases[p].p99);
+        row('CPU per closed candle', (r) => r.phases[p].cpuMsPerCandle);
+      });
+    }
     rows.push(
       { ...base(`${n} symbols, RSS (max over the run)`, (r) => r.rssMb), value: med(gen, (r) => r.rssMb), unit: 'MB', better: 'lower', note },
       { ...base(`${n} symbols, event-loop delay p99 (over the run)`, (r) => r.lagP99), value: med(gen, (r) => r.lagP99), unit: 'ms', better: 'lower', note },
       { ...base(`${n} symbols, event-loop delay max (over the run)`, (r) => r.lagMax), value: med(gen, (r) => r.lagMax), unit: 'ms', better: 'lower', note },
     );
-    for (const [who, rs] of [['generator', gen], ['bare relay', rel]] as const) rs.forEach((r, i) => detail.push(`| ${n} | ${who} | ${i + 1} | ${fmtRun(r)} |`));
+    for (const [who, rs] of [['generator', gen], ['generator before', runs.get(key('generator before', n)) ?? []], ['bare relay', rel]] as const) rs.forEach((r, i) => detail.push(`| ${n} | ${who} | ${i + 1} | ${fmtRun(r)} |`));
   }
   reportRows(rows);
   writeBenchmarkSection(
