@@ -62,7 +62,13 @@ export function defineBatchedScripts<S extends Record<string, LuaScript<unknown>
     batch = undefined;
     const pipeline = redis.pipeline();
     const commands = pipeline as unknown as Record<string, (...args: (string | number)[]) => unknown>;
-    for (const call of calls) commands[call.name](...call.args);
+    try {
+      for (const call of calls) commands[call.name](...call.args);
+    } catch (err) {
+      // Thrown here it would be an uncaught exception (this runs from setImmediate): the callers get it.
+      for (const call of calls) call.reject(err);
+      return;
+    }
     pipeline.exec().then(
       (replies) => {
         calls.forEach((call, i) => {
