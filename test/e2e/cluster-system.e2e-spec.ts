@@ -4,7 +4,7 @@ import Redis, { Cluster } from 'ioredis';
 import type { z } from 'zod';
 import { decodeEntry, HASH_TAGS, KEYS, MARKET_SHARDS, MarketEntrySchema, PositionEventSchema, SignalSchema, STREAMS, type PositionClosedEvent } from '@app/contracts';
 import { shardedReadCaughtUp } from '@app/redis-streams';
-import { freePort, replayPositions, startRedisCluster, startService, waitFor, type AppName, type ServiceProcess, type TestRedisCluster } from '@app/testing';
+import { replayPositions, startHealthyService, startRedisCluster, waitFor, type AppName, type ServiceProcess, type TestRedisCluster } from '@app/testing';
 import { startFakeTelegram, type FakeTelegram } from '../../apps/notifier/test/fixtures/fake-telegram.server';
 import { connectSse, type SseTestClient } from '../../apps/api-gateway/test/sse-test-client';
 
@@ -36,16 +36,8 @@ suite(`system on a 3-master Redis Cluster${missing.length ? ` (skipped: ${missin
   let sse: SseTestClient | undefined;
   const procs: ServiceProcess[] = [];
 
-  const start = async (app: AppName, env: Record<string, string>, healthPath = '/health') => {
-    const port = await freePort();
-    const proc = startService(app, { REDIS_URL: cluster.url, REDIS_CLUSTER_NODES: cluster.nodeList, PORT: String(port), HOST: '127.0.0.1', ...env });
-    procs.push(proc);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}${healthPath}`).catch(() => null))?.status === 200, {
-      timeoutMs: 30_000,
-      what: `${app} healthy on the cluster`,
-    });
-    return `http://127.0.0.1:${port}`;
-  };
+  const start = (app: AppName, env: Record<string, string>, healthPath = '/health') =>
+    startHealthyService(app, { REDIS_URL: cluster.url, REDIS_CLUSTER_NODES: cluster.nodeList, ...env }, { healthPath, timeoutMs: 30_000, what: `${app} healthy on the cluster`, onStart: (p) => procs.push(p) });
 
   beforeAll(async () => {
     cluster = await startRedisCluster({ masters: 3, password: PASSWORD });

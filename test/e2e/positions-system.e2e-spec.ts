@@ -13,7 +13,7 @@ import {
   type PositionClosedEvent,
 } from '@app/contracts';
 import { compareStreamIds, shardedReadCaughtUp } from '@app/redis-streams';
-import { freePort, replayPositions, startRedis, startService, waitFor, type AppName, type ServiceProcess, type TestRedis } from '@app/testing';
+import { replayPositions, startHealthyService, startRedis, waitFor, type AppName, type ServiceProcess, type TestRedis } from '@app/testing';
 import { startFakeTelegram, type FakeTelegram } from '../../apps/notifier/test/fixtures/fake-telegram.server';
 
 /**
@@ -39,16 +39,8 @@ suite(`system: replayed data through positions, performance and Telegram${missin
   let gateway: string;
   const procs: ServiceProcess[] = [];
 
-  const start = async (app: AppName, env: Record<string, string>, healthPath = '/health') => {
-    const port = await freePort();
-    const proc = startService(app, { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1', ...env });
-    procs.push(proc);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}${healthPath}`).catch(() => null))?.status === 200, {
-      timeoutMs: 20_000,
-      what: `${app} healthy`,
-    });
-    return `http://127.0.0.1:${port}`;
-  };
+  const start = (app: AppName, env: Record<string, string>, healthPath = '/health') =>
+    startHealthyService(app, { REDIS_URL: redis.url, ...env }, { healthPath, timeoutMs: 20_000, what: `${app} healthy`, onStart: (p) => procs.push(p) });
 
   beforeAll(async () => {
     redis = await startRedis();

@@ -2,6 +2,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from './wait-for';
+import { freePort } from './free-port';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -51,4 +52,23 @@ export function startNodeScript(script: string, env: Record<string, string>, nam
       await waitFor(() => re.test(out), { timeoutMs, what: `${name} output ${re}` });
     },
   };
+}
+
+/**
+ * Runs a built app on a free loopback port and resolves with its base URL once `healthPath`
+ * answers 200: what every system test does for each of its services.
+ */
+export async function startHealthyService(
+  app: AppName,
+  env: Record<string, string>,
+  opts: { healthPath?: string; timeoutMs?: number; what?: string; onStart?: (proc: ServiceProcess) => void } = {},
+): Promise<string> {
+  const port = await freePort();
+  const proc = startService(app, { PORT: String(port), HOST: '127.0.0.1', ...env });
+  opts.onStart?.(proc);
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}${opts.healthPath ?? '/health'}`).catch(() => null))?.status === 200, {
+    timeoutMs: opts.timeoutMs ?? 20_000,
+    what: opts.what ?? `${app} healthy`,
+  });
+  return `http://127.0.0.1:${port}`;
 }
