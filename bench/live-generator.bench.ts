@@ -92,7 +92,7 @@ function markets(n: number): Record<string, FixtureRow[]> {
 
 async function startTarget(who: Who, redis: TestRedis, fake: BurstBinance, symbols: string[], profile: boolean): Promise<{ proc: ServiceProcess; metricsUrl?: string }> {
   if (who === 'bare relay') {
-    const proc = startScript('bench/support/bare-ws-relay.server.js', [redis.url, fake.wsBaseUrl, symbols.join(',')]);
+    const proc = startScript('bench/support/bare-ws-relay.server.js', [redis.url, fake.wsBaseUrl, symbols.join(','), STREAMS.market]);
     await proc.waitForOutput(/relaying/, 30_000);
     return { proc };
   }
