@@ -4,12 +4,13 @@
  *
  *   npm run signals:demo                                   # REDIS_URL, default redis://127.0.0.1:6379
  *   REDIS_URL=redis://127.0.0.1:6380/2 npm run signals:demo
+ *   REDIS_URL=redis://:pass@x REDIS_CLUSTER_NODES=10.0.0.1:7000 npm run signals:demo   # a Redis Cluster
  *
  * Prices start from the newest candle in the `market` stream when there is one, else from typical
  * levels. Every signal passes the shared schema (the publisher validates it) and carries
  * `metadata.source: "demo"`, so ATAS does not trade it and Telegram marks it.
  */
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import {
   formatZodError,
   MarketEntrySchema,
@@ -20,8 +21,8 @@ import {
   type ProducedSignal,
   type Vote,
 } from '@app/contracts';
-import { redisEnvSchema } from '@app/config';
-import { ensureGroup, MarketPublisher, readTail } from '@app/redis-streams';
+import { redisConfigFromEnv, redisEnvSchema, registerRedisSecrets } from '@app/config';
+import { connectOnce, ensureGroup, MarketPublisher, readTail } from '@app/redis-streams';
 
 const FALLBACK_PRICES: Record<string, number> = { BTCUSDT: 96_500, ETHUSDT: 1_820 };
 
@@ -123,18 +124,18 @@ async function marketPrices(redis: Redis): Promise<Record<string, number>> {
 }
 
 async function main(): Promise<void> {
-  const env = redisEnvSchema.pick({ REDIS_URL: true }).safeParse(process.env);
+  const env = redisEnvSchema.safeParse(process.env);
   if (!env.success) throw new Error(`invalid configuration: ${formatZodError(env.error)}`);
-  const redis = new Redis(env.data.REDIS_URL, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
-  let lastError: Error | undefined;
-  redis.on('error', (err: Error) => (lastError = err));
+  registerRedisSecrets(env.data.REDIS_URL);
+  const cfg = redisConfigFromEnv(env.data);
+  const where = cfg.clusterNodes ? `the Redis Cluster at ${cfg.clusterNodes}` : redactUrl(cfg.url);
+  let redis: Redis;
   try {
-    try {
-      await redis.connect();
-    } catch (err) {
-      const reason = (lastError ?? (err as Error)).message;
-      throw new Error(`cannot reach Redis at ${redactUrl(env.data.REDIS_URL)}: ${reason}`);
-    }
+    redis = await connectOnce(cfg, 'signals-demo');
+  } catch (err) {
+    throw new Error(`cannot reach Redis at ${where}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
     // Consumer groups that start later (the notifier's) must still see these entries; the
     // position-closer reads `market` from its shards' cursors, so it sees them anyway.
     for (const stream of [STREAMS.signals, STREAMS.market]) {
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
     // As the generator writes them: on `signals`, and on `market` for the position-closer.
     const publisher = new MarketPublisher(redis);
     const clock = new MicrosClock();
-    console.log(`publishing ${SPECS.length} demo signals to '${STREAMS.signals}' at ${redactUrl(env.data.REDIS_URL)}`);
+    console.log(`publishing ${SPECS.length} demo signals to '${STREAMS.signals}' at ${where}`);
     for (const spec of SPECS) {
       const signal = demoSignal(spec, prices[spec.symbol], clock.nowTimestamp());
       const [id] = (await publisher.publish(null, [signal])).signalIds;

@@ -23,3 +23,4 @@ export * from './sharded-stream.reader';
 export * from './connection-deadlines';
 export * from './legacy-key-names';
 export * from './legacy-key-migration';
+export * from './connect-once';

@@ -78,7 +78,7 @@ export function createRedis(cfg: RedisConfig, connectionName: string, extra: Red
 }
 
 /** Options a Cluster takes at its own level; every other one is each node connection's. */
-const CLUSTER_LEVEL = ['enableOfflineQueue', 'enableReadyCheck'] as const;
+const CLUSTER_LEVEL = ['enableOfflineQueue', 'enableReadyCheck', 'lazyConnect'] as const;
 
 /**
  * A Redis Cluster client, typed as a Redis: it takes the same commands (each routed to the node
@@ -98,7 +98,8 @@ function createCluster(urlText: string, nodesText: string, base: RedisOptions): 
   for (const key of CLUSTER_LEVEL) if (base[key] !== undefined) clusterLevel[key] = base[key];
   const cluster = new Cluster(nodes, {
     ...clusterLevel,
-    clusterRetryStrategy: (times) => retryStrategy?.(times) ?? 2000,
+    // A retryStrategy that gives up (null, a one-shot connection) gives up on the Cluster too.
+    clusterRetryStrategy: (times) => (retryStrategy ? retryStrategy(times) : 2000),
     // A slot map refresh waits no longer than a command would.
     slotsRefreshTimeout: base.socketTimeout,
     redisOptions: {
