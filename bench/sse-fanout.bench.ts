@@ -10,7 +10,8 @@
  * the previous one.
  *
  *   npm run build && npm run bench:sse
- *   env: BENCH_SSE_CLIENTS (100,1000,5000,10000), BENCH_SSE_EVENTS per run (30)
+ *   env: BENCH_SSE_CLIENTS (100,1000,5000,10000), BENCH_SSE_EVENTS per run (30),
+ *        BENCH_SSE_GATEWAY_FLAGS node flags for the gateway only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -26,6 +27,7 @@ import { benchSignal } from './support/signal-fixture';
 
 const CLIENTS = (process.env.BENCH_SSE_CLIENTS ?? '100,1000,5000,10000').split(',').map(Number);
 const EVENTS = Number(process.env.BENCH_SSE_EVENTS ?? 30);
+const GATEWAY_FLAGS = (process.env.BENCH_SSE_GATEWAY_FLAGS ?? '').split(' ').filter(Boolean);
 const WARM_UP_EVENTS = 3;
 const PER_WORKER = 2500;
 const P99_GOAL_MS = 50;
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
     name: 'gateway',
     port: gwPort,
     path: '/api/signals/stream',
-    proc: startBuiltApp('api-gateway', { REDIS_URL: redisServer.url, PORT: String(gwPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SIGNAL_TTL_SECONDS: '3600' }),
+    proc: startBuiltApp('api-gateway', { REDIS_URL: redisServer.url, PORT: String(gwPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SIGNAL_TTL_SECONDS: '3600' }, GATEWAY_FLAGS),
   };
   const bare: Server = { name: 'bare Node SSE', port: barePort, path: '/stream', proc: startScript('bench/support/bare-sse.server.js', [String(barePort), redisServer.url, STREAMS.signals]) };
   try {
