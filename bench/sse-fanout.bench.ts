@@ -6,11 +6,14 @@
  *
  * The clients are raw sockets in forked processes (bench/support/sse-clients.worker.ts), pinned
  * with this process to the first CPU where `taskset` exists; the servers to the last. The servers
- * take turns (the order alternates per client count). Each event is sent once every client has
- * the previous one.
+ * take turns (the order alternates per client count, and per round within one). Each event is
+ * sent once every client has the previous one. With several rounds, p50 and p99 are over the
+ * events of all rounds, CPU per event is the median round's, RSS the last round's.
  *
  *   npm run build && npm run bench:sse
- *   env: BENCH_SSE_CLIENTS (100,1000,5000,10000), BENCH_SSE_EVENTS per run (30)
+ *   env: BENCH_SSE_CLIENTS (100,1000,5000,10000), BENCH_SSE_EVENTS per run (30),
+ *        BENCH_SSE_ROUNDS runs of each server per client count (1): more on a busy machine,
+ *        BENCH_SSE_GATEWAY_FLAGS node flags for the gateway only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -26,6 +29,8 @@ import { benchSignal } from './support/signal-fixture';
 
 const CLIENTS = (process.env.BENCH_SSE_CLIENTS ?? '100,1000,5000,10000').split(',').map(Number);
 const EVENTS = Number(process.env.BENCH_SSE_EVENTS ?? 30);
+const GATEWAY_FLAGS = (process.env.BENCH_SSE_GATEWAY_FLAGS ?? '').split(' ').filter(Boolean);
+const ROUNDS = Number(process.env.BENCH_SSE_ROUNDS ?? 1);
 const WARM_UP_EVENTS = 3;
 const PER_WORKER = 2500;
 const P99_GOAL_MS = 50;
@@ -38,10 +43,23 @@ interface Server {
 }
 
 interface Run {
+  latencies: number[];
+  cpuMsPerEvent: number;
+  rssMb: number;
+}
+
+/** The rounds of one server at one client count, summed up as reported. */
+interface Result {
   p50: number;
   p99: number;
   cpuMsPerEvent: number;
   rssMb: number;
+}
+
+function summarise(runs: Run[]): Result {
+  const latencies = runs.flatMap((r) => r.latencies);
+  const cpu = runs.map((r) => r.cpuMsPerEvent).sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMsPerEvent: cpu[Math.floor((cpu.length - 1) / 2)], rssMb: runs[runs.length - 1].rssMb };
 }
 
 /** Nearest-rank percentile. */
@@ -102,7 +120,7 @@ async function run(server: Server, clients: number, redis: Redis, clock: MicrosC
       await delay(20);
     }
     const cpu = cpuSeconds(server.proc.process.pid!) - cpuFrom;
-    const result = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMsPerEvent: (cpu / EVENTS) * 1000, rssMb: rssMb(server.proc.process.pid!) };
+    const result = { latencies, cpuMsPerEvent: (cpu / EVENTS) * 1000, rssMb: rssMb(server.proc.process.pid!) };
     await Promise.all(workers.map((w) => w.ask({ type: 'close' }, 'closed')));
     return result;
   } finally {
@@ -121,7 +139,7 @@ async function main(): Promise<void> {
     name: 'gateway',
     port: gwPort,
     path: '/api/signals/stream',
-    proc: startBuiltApp('api-gateway', { REDIS_URL: redisServer.url, PORT: String(gwPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SIGNAL_TTL_SECONDS: '3600' }),
+    proc: startBuiltApp('api-gateway', { REDIS_URL: redisServer.url, PORT: String(gwPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SIGNAL_TTL_SECONDS: '3600' }, GATEWAY_FLAGS),
   };
   const bare: Server = { name: 'bare Node SSE', port: barePort, path: '/stream', proc: startScript('bench/support/bare-sse.server.js', [String(barePort), redisServer.url, STREAMS.signals]) };
   try {
@@ -133,19 +151,25 @@ async function main(): Promise<void> {
       pin(bare.proc.process.pid!, lastCpu);
       pin(process.pid, 0);
     }
-    console.log(`${EVENTS} events per run (after ${WARM_UP_EVENTS} unmeasured), clients: ${CLIENTS.join(', ')}`);
+    console.log(`${EVENTS} events per run (after ${WARM_UP_EVENTS} unmeasured), ${ROUNDS} round(s), clients: ${CLIENTS.join(', ')}`);
     const rows: BenchRow[] = [];
     for (const [i, clients] of CLIENTS.entries()) {
-      const order = i % 2 ? [bare, gateway] : [gateway, bare];
-      const results = new Map<Server, Run>();
-      for (const server of order) {
-        const r = await run(server, clients, redis, clock, seq);
-        results.set(server, r);
-        console.log(`${String(clients).padStart(6)} clients  ${server.name.padEnd(14)} p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  CPU ${r.cpuMsPerEvent.toFixed(2)} ms/event  RSS ${r.rssMb.toFixed(0)} MB`);
+      const runs = new Map<Server, Run[]>([
+        [gateway, []],
+        [bare, []],
+      ]);
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = (i + round) % 2 ? [bare, gateway] : [gateway, bare];
+        for (const server of order) {
+          const one = await run(server, clients, redis, clock, seq);
+          runs.get(server)!.push(one);
+          const r = summarise([one]);
+          console.log(`${String(clients).padStart(6)} clients  ${server.name.padEnd(14)} p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  CPU ${r.cpuMsPerEvent.toFixed(2)} ms/event  RSS ${r.rssMb.toFixed(0)} MB`);
+        }
       }
-      const g = results.get(gateway)!;
-      const b = results.get(bare)!;
-      const note = `${EVENTS} events`;
+      const g = summarise(runs.get(gateway)!);
+      const b = summarise(runs.get(bare)!);
+      const note = ROUNDS > 1 ? `${EVENTS} events x ${ROUNDS} rounds` : `${EVENTS} events`;
       rows.push(
         { bench: 'sse', measure: `${clients} clients, XADD -> last client p50`, value: g.p50, unit: 'ms', better: 'lower', baseline: { name: 'bare Node SSE', value: b.p50 }, goal: { text: '<= 1.1x bare', met: g.p50 <= 1.1 * b.p50 }, note },
         {

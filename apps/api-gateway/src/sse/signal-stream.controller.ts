@@ -8,6 +8,7 @@ import { ZodPipe } from '../http/zod.pipe';
 import { SignalReadModel } from '../signals/signal-read-model.service';
 import { LastEventIdSchema, StreamQuerySchema, type StreamQuery } from '../signals/signal-requests';
 import { signalsAfter } from './signal-catch-up';
+import { compactHeaderBlock } from './compact-header';
 import { SseHub } from './sse-hub.service';
 
 const lastEventIdPipe = new ZodPipe(LastEventIdSchema);
@@ -57,6 +58,7 @@ export class SignalStreamController {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, headers);
+    compactHeaderBlock(res);
     res.socket?.setNoDelay(true);
     const client = this.hub.connect(res, query.symbol, this.readModel.control, since);
     if (since !== undefined) {

@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { compareStreamIds } from '@app/redis-streams';
 import type { FeedEvent } from '../signals/signal-feed';
 import type { ControlState } from '@app/contracts';
-import { controlFrame, RETRY_FRAME, signalFrame } from './sse-frames';
+import { controlFrame, RETRY_FRAME, signalFrame, type SharedFrame } from './sse-frames';
 
 export interface SseClientOptions {
   /** Only this symbol's signals and acks; all when undefined. */
@@ -27,7 +28,7 @@ export interface CatchUpSignal {
 /** A live event and its frame, built once by the hub for every client. */
 interface Framed {
   event: FeedEvent;
-  frame: Buffer;
+  frame: SharedFrame;
 }
 
 /**
@@ -43,6 +44,10 @@ export class SseClient {
   /** The last signal sent by the resume (or its starting point); null once live signals are past it. */
   private lastSignalId: string | null = null;
   private backlogCheck: NodeJS.Immediate | undefined;
+  /** Where shared frames go: the response's socket, once its headers went out with the first write. */
+  private readonly socket: Socket | null;
+  /** Whether the response is chunked (HTTP/1.1), so shared frames go out as chunks. */
+  private readonly chunked: boolean;
 
   constructor(
     private readonly res: ServerResponse,
@@ -50,7 +55,11 @@ export class SseClient {
   ) {
     this.lastSignalId = opts.resumeAfter ?? null;
     res.once('close', () => this.finish('closed'));
+    // Through the response: it sends the headers with it. Every later write, through the response
+    // or straight to the socket, is queued on the socket behind it, in call order.
     res.write(RETRY_FRAME + controlFrame(opts.control));
+    this.socket = res.socket;
+    this.chunked = res.chunkedEncoding;
   }
 
   get isClosed(): boolean {
@@ -61,14 +70,14 @@ export class SseClient {
    * From the in-process feed, with the event's frame (the same Buffer for every client). The hub
    * checks every client's backlog once after the burst (`checkBacklog`).
    */
-  deliver(event: FeedEvent, frame: Buffer): void {
+  deliver(event: FeedEvent, frame: SharedFrame): void {
     if (this.closed) return;
     // Not held back by a catch-up: a pause must reach the client before anything else does.
-    if (event.type === 'control') return void this.res.write(frame);
+    if (event.type === 'control') return this.write(frame);
     if (!this.wants(event.record.signal.symbol)) return;
     if (this.held) {
       this.held.push({ event, frame });
-      this.heldBytes += frame.length;
+      this.heldBytes += frame.bytes.length;
       if (this.heldBytes + this.res.writableLength > this.opts.maxBufferBytes) this.drop();
       return;
     }
@@ -96,8 +105,8 @@ export class SseClient {
   }
 
   /** A frame every client gets (the heartbeat), shared like `deliver`'s. */
-  writeShared(frame: Buffer): void {
-    if (!this.closed) this.res.write(frame);
+  writeShared(frame: SharedFrame): void {
+    if (!this.closed) this.write(frame);
   }
 
   /** Server shutdown: end the response cleanly (the client reconnects elsewhere). */
@@ -117,7 +126,7 @@ export class SseClient {
     if (!this.closed && this.res.writableLength > this.opts.maxBufferBytes) this.drop();
   }
 
-  private send(event: FeedEvent, frame: Buffer): void {
+  private send(event: FeedEvent, frame: SharedFrame): void {
     if (event.type === 'signal' && this.lastSignalId !== null) {
       // A replica whose reader lags may still deliver what the resume already sent. The feed is
       // in stream order, so once one live signal is past the resume point every later one is:
@@ -125,7 +134,16 @@ export class SseClient {
       if (compareStreamIds(event.record.signal.id, this.lastSignalId) <= 0) return;
       this.lastSignalId = null;
     }
-    this.res.write(frame);
+    this.write(frame);
+  }
+
+  /**
+   * A shared frame straight to the socket, as the response would frame it: one write of one
+   * Buffer, no per-client allocation. Falls back to the response if it has no socket.
+   */
+  private write(frame: SharedFrame): void {
+    if (this.socket === null) this.res.write(frame.bytes);
+    else this.socket.write(this.chunked ? frame.chunked : frame.bytes);
   }
 
   private wants(symbol: string): boolean {

@@ -7,7 +7,7 @@ import { DeliveryLatency } from '../latency/delivery-latency';
 import { SignalFeed } from '../signals/signal-feed';
 import { GATEWAY_CONFIG } from '../tokens';
 import { SseClient } from './sse-client';
-import { eventFrame, heartbeatFrame } from './sse-frames';
+import { eventFrame, heartbeatFrame, SharedFrame } from './sse-frames';
 import { registerSseHub, sseDisconnects } from './sse-metrics';
 
 /**
@@ -46,7 +46,7 @@ export class SseHub implements OnModuleInit, OnModuleDestroy {
     });
     this.heartbeat = setInterval(() => {
       if (this.clients.size === 0) return;
-      const frame = Buffer.from(heartbeatFrame(new Date()));
+      const frame = new SharedFrame(Buffer.from(heartbeatFrame(new Date())));
       for (const client of this.clients) client.writeShared(frame);
       this.checkBacklogsSoon();
     }, this.config.sse.heartbeatMs);
