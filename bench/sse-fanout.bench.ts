@@ -10,7 +10,8 @@
  * the previous one.
  *
  *   npm run build && npm run bench:sse
- *   env: BENCH_SSE_CLIENTS (100,1000,5000,10000), BENCH_SSE_EVENTS per run (30)
+ *   env: BENCH_SSE_CLIENTS (100,1000,5000,10000), BENCH_SSE_EVENTS per run (30),
+ *        BENCH_PROFILE_PASS=1 (unmet goals at 5,000 clients: profiled after, see support/profile-pass.ts)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -21,6 +22,7 @@ import Redis from 'ioredis';
 import { encodeEntry, MicrosClock, STREAMS } from '@app/contracts';
 import { freePort, startRedis, waitFor, type ServiceProcess } from '@app/testing';
 import { cpuSeconds, pin, rssMb, startBuiltApp, startScript } from './support/bench-process';
+import { loadedProcess, profilePassOn, profileSideBySide, unmetGoals } from './support/profile-pass';
 import { reportRows, type BenchRow } from './support/results';
 import { benchSignal } from './support/signal-fixture';
 
@@ -110,23 +112,50 @@ async function run(server: Server, clients: number, redis: Redis, clock: MicrosC
   }
 }
 
+/** The gateway or the bare server on `redisUrl` (see ready()); `nodeArgs` e.g. `--cpu-prof`. */
+function startServer(name: Server['name'], redisUrl: string, port: number, nodeArgs: string[] = []): Server {
+  if (name === 'bare Node SSE') return { name, port, path: '/stream', proc: startScript('bench/support/bare-sse.server.js', [String(port), redisUrl, STREAMS.signals], {}, nodeArgs) };
+  const env = { REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SIGNAL_TTL_SECONDS: '3600' };
+  return { name, port, path: '/api/signals/stream', proc: startBuiltApp('api-gateway', env, nodeArgs) };
+}
+
+async function ready(server: Server): Promise<void> {
+  if (server.name === 'bare Node SSE') return server.proc.waitForOutput(/listening/, 30_000);
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${server.port}/api/health`).catch(() => null))?.status === 200, { timeoutMs: 30_000, what: 'gateway' });
+}
+
+/**
+ * The profile pass (support/profile-pass.ts) for unmet goals at 5,000 clients (the p99 goal's
+ * size; else the largest run): each server once more, under --cpu-prof, one run of that size.
+ */
+async function profileUnmetGoals(rows: BenchRow[], redisUrl: string, runOn: (server: Server, clients: number) => Promise<Run>): Promise<void> {
+  const clients = CLIENTS.includes(5000) ? 5000 : Math.max(...CLIENTS);
+  const goals = unmetGoals(rows.filter((r) => r.measure.startsWith(`${clients} clients,`)));
+  const side = (name: Server['name']) =>
+    loadedProcess(
+      name,
+      'event',
+      async (nodeArgs) => {
+        const server = startServer(name, redisUrl, await freePort(), nodeArgs);
+        await ready(server);
+        return Object.assign(server.proc, { server });
+      },
+      async (proc) => (await runOn(proc.server, clients), WARM_UP_EVENTS + EVENTS),
+      { warmUp: false },
+    );
+  if (goals.length) await profileSideBySide('sse', goals, `${clients} clients, ${WARM_UP_EVENTS + EVENTS} events (the clients' connecting included)`, [side('gateway'), side('bare Node SSE')]);
+}
+
 async function main(): Promise<void> {
   const redisServer = await startRedis();
   const redis = new Redis(redisServer.url);
   const clock = new MicrosClock();
   const seq = { n: 0 };
-  const gwPort = await freePort();
-  const barePort = await freePort();
-  const gateway: Server = {
-    name: 'gateway',
-    port: gwPort,
-    path: '/api/signals/stream',
-    proc: startBuiltApp('api-gateway', { REDIS_URL: redisServer.url, PORT: String(gwPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SIGNAL_TTL_SECONDS: '3600' }),
-  };
-  const bare: Server = { name: 'bare Node SSE', port: barePort, path: '/stream', proc: startScript('bench/support/bare-sse.server.js', [String(barePort), redisServer.url, STREAMS.signals]) };
+  const gateway = startServer('gateway', redisServer.url, await freePort());
+  const bare = startServer('bare Node SSE', redisServer.url, await freePort());
   try {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${gwPort}/api/health`).catch(() => null))?.status === 200, { timeoutMs: 30_000, what: 'gateway' });
-    await bare.proc.waitForOutput(/listening/, 30_000);
+    await ready(gateway);
+    await ready(bare);
     const lastCpu = cpus().length - 1;
     if (lastCpu > 0) {
       pin(gateway.proc.process.pid!, lastCpu);
@@ -163,6 +192,7 @@ async function main(): Promise<void> {
       );
     }
     reportRows(rows);
+    if (profilePassOn) await profileUnmetGoals(rows, redisServer.url, (server, clients) => run(server, clients, redis, clock, seq));
   } catch (err) {
     console.error(gateway.proc.output().slice(-2000));
     throw err;

@@ -71,10 +71,17 @@ export interface ProfiledSide {
 
 /**
  * The usual side: a server process started with `start`, pinned to the last CPU like the measured
- * rounds' servers, warmed up for a second (the JIT), then `drive`n for PROFILE_SECONDS; `drive`
- * resolves with the number of `unit`s (requests) it had served.
+ * rounds' servers, warmed up for a second (the JIT; `warmUp: false` for a load that warms up
+ * itself), then `drive`n for PROFILE_SECONDS; `drive` resolves with the number of `unit`s
+ * (requests, events) it had served.
  */
-export function loadedProcess<T extends ServiceProcess>(name: string, unit: string, start: (nodeArgs: string[]) => Promise<T>, drive: (server: T, seconds: number) => Promise<number>): ProfiledSide {
+export function loadedProcess<T extends ServiceProcess>(
+  name: string,
+  unit: string,
+  start: (nodeArgs: string[]) => Promise<T>,
+  drive: (server: T, seconds: number) => Promise<number>,
+  { warmUp = true }: { warmUp?: boolean } = {},
+): ProfiledSide {
   return {
     name,
     async run(nodeArgs, window) {
@@ -82,7 +89,7 @@ export function loadedProcess<T extends ServiceProcess>(name: string, unit: stri
       const pid = server.process.pid!;
       try {
         if (cpus().length > 1) pin(pid, cpus().length - 1);
-        await drive(server, 1);
+        if (warmUp) await drive(server, 1);
         window.begin(pid);
         const units = await drive(server, PROFILE_SECONDS);
         window.end({ pid, units, unit });
