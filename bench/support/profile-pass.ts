@@ -49,6 +49,7 @@ export class LoadWindow {
   toUs = Infinity;
   perUnit?: { unit: string; cpuUs: number };
   private cpuFrom = NaN;
+  /** Again later (a load with its own warm-up) moves the start. */
   begin(pid?: number): void {
     this.fromUs = Number(process.hrtime.bigint() / 1000n);
     if (pid) this.cpuFrom = cpuSeconds(pid);
@@ -72,14 +73,15 @@ export interface ProfiledSide {
 /**
  * The usual side: a server process started with `start`, pinned to the last CPU like the measured
  * rounds' servers, warmed up for a second (the JIT; `warmUp: false` for a load that warms up
- * itself), then `drive`n for PROFILE_SECONDS; `drive` resolves with the number of `unit`s
- * (requests, events) it had served.
+ * itself: it may call `window.begin()` again where its measure starts), then `drive`n for
+ * PROFILE_SECONDS; `drive` resolves with the number of `unit`s (requests, events) it served in
+ * the window.
  */
 export function loadedProcess<T extends ServiceProcess>(
   name: string,
   unit: string,
   start: (nodeArgs: string[]) => Promise<T>,
-  drive: (server: T, seconds: number) => Promise<number>,
+  drive: (server: T, seconds: number, window: LoadWindow) => Promise<number>,
   { warmUp = true }: { warmUp?: boolean } = {},
 ): ProfiledSide {
   return {
@@ -89,9 +91,9 @@ export function loadedProcess<T extends ServiceProcess>(
       const pid = server.process.pid!;
       try {
         if (cpus().length > 1) pin(pid, cpus().length - 1);
-        if (warmUp) await drive(server, 1);
+        if (warmUp) await drive(server, 1, new LoadWindow());
         window.begin(pid);
-        const units = await drive(server, PROFILE_SECONDS);
+        const units = await drive(server, PROFILE_SECONDS, window);
         window.end({ pid, units, unit });
       } finally {
         await server.kill();

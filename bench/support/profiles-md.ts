@@ -5,15 +5,16 @@ import type { ProfiledRun, ProfileRecord } from './profile-pass';
 const MINOR = 0.01;
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
+const cpu = (us: number) => (us >= 10_000 ? `${(us / 1000).toFixed(1)} ms` : `${us.toFixed(0)} µs`);
 
 /** One profiled comparison: the unmet goals, the two top lists side by side, the category split. */
 function recordMarkdown(r: ProfileRecord): string {
   const [a, b] = r.sides;
   const head = (s: ProfiledRun) =>
-    `${s.name} (${s.seconds.toFixed(1)} s, ${s.summary.samples ? percent(s.summary.busy / s.summary.samples) : 'n/a'} busy${s.perUnit ? `, ${s.perUnit.cpuUs.toFixed(0)} µs CPU per ${s.perUnit.unit}` : ''})`;
+    `${s.name} (${s.seconds.toFixed(1)} s, ${s.summary.samples ? percent(s.summary.busy / s.summary.samples) : 'n/a'} busy${s.perUnit ? `, ${cpu(s.perUnit.cpuUs)} CPU per ${s.perUnit.unit}` : ''})`;
   // A share times the CPU per unit: where each side's CPU per request goes, comparable across the two.
-  const cost = (s: ProfiledRun, sh: number) => (s.perUnit ? ` | ${(sh * s.perUnit.cpuUs).toFixed(0)}` : '');
-  const costHead = (s: ProfiledRun) => (s.perUnit ? ` | µs/${s.perUnit.unit}` : '');
+  const cost = (s: ProfiledRun, sh: number) => (s.perUnit ? ` | ${cpu(sh * s.perUnit.cpuUs)}` : '');
+  const costHead = (s: ProfiledRun) => (s.perUnit ? ` | CPU per ${s.perUnit.unit}` : '');
   const costAlign = (s: ProfiledRun) => (s.perUnit ? '|---:' : '');
   const fn = (f?: { name: string; where: string; share: number }) => (f ? [`\`${cell(f.name)}\` ${cell(f.where)}`, percent(f.share)] : ['', '']);
   const rows = Math.max(a.summary.functions.length, b.summary.functions.length);
@@ -47,7 +48,7 @@ export function profilesMarkdown(records: ProfileRecord[], header: { commit: str
     '',
     `Commit ${header.commit}; ${header.date} UTC. After its measured rounds, each benchmark ran what it measures and its baseline once more each under ` +
       '`--cpu-prof`, with the same load, for a few seconds (start-up and warm-up left out), one after the other on the same CPU; ' +
-      '`bench/support/cpu-profile-summary.ts` read them. Shares are of the busy (non-idle) samples; µs per unit is that share of the ' +
+      '`bench/support/cpu-profile-summary.ts` read them. Shares are of the busy (non-idle) samples; CPU per unit is that share of the ' +
       'process\'s CPU (user + system, /proc) per unit over the same seconds. Paths are the built files (dist/ cut off); lines start at 1.',
     '',
     ...(records.length ? records.map(recordMarkdown) : ['Every goal was met: nothing profiled.']).join('\n\n').split('\n'),
