@@ -37,7 +37,7 @@ function recordMarkdown(r: ProfileRecord): string {
     `| category | ${a.name}${costHead(a)} | ${b.name}${costHead(b)} |`,
     `|---|---:${costAlign(a)}|---:${costAlign(b)}|`,
     ...major.map((n) => `| ${cell(n)} | ${percent(share(a, n))}${cost(a, share(a, n))} | ${percent(share(b, n))}${cost(b, share(b, n))} |`),
-    ...(minor.length ? [`| ${minor.length} others under ${percent(MINOR)} | ${percent(sum(a))}${cost(a, sum(a))} | ${percent(sum(b))}${cost(b, sum(b))} |`] : []),
+    ...(minor.length ? [`| others under ${percent(MINOR)} (${minor.length}) | ${percent(sum(a))}${cost(a, sum(a))} | ${percent(sum(b))}${cost(b, sum(b))} |`] : []),
   ].join('\n');
 }
 
