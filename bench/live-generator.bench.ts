@@ -94,7 +94,7 @@ function markets(n: number): Record<string, FixtureRow[]> {
 
 async function startTarget(who: Who, redis: TestRedis, fake: BurstBinance, symbols: string[], nodeArgs: string[]): Promise<{ proc: ServiceProcess; metricsUrl?: string }> {
   if (who === 'bare relay') {
-    const proc = startScript('bench/support/bare-ws-relay.server.js', [redis.url, fake.wsBaseUrl, symbols.join(',')], {}, nodeArgs);
+    const proc = startScript('bench/support/bare-ws-relay.server.js', [redis.url, fake.wsBaseUrl, symbols.join(','), STREAMS.market], {}, nodeArgs);
     await proc.waitForOutput(/relaying/, 30_000);
     return { proc };
   }

@@ -7,7 +7,10 @@
  * connection). No schemas, no strategies, no checkpoint, no reconnects, no backpressure: the
  * floor of frame -> XADD. Plain JavaScript, run by plain node.
  *
- *   node bare-ws-relay.server.js <redis-url> <ws-base-url> <SYM1,SYM2,...>    prints "relaying"
+ *   node bare-ws-relay.server.js <redis-url> <ws-base-url> <SYM1,SYM2,...> <stream>    prints "relaying"
+ *
+ * <stream>: the generator's market stream (STREAMS.market; its name carries a hash tag since the
+ * keys' migration, so it is passed in rather than spelt here).
  *
  * SIGUSR2 prints the event-loop delay since the last SIGUSR2 (`lag p50=<ms> p99=<ms> max=<ms>`,
  * measured like prom-client's nodejs_eventloop_lag_*: monitorEventLoopDelay, 10 ms resolution).
@@ -17,7 +20,7 @@ const WebSocket = require('ws');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 
 function main() {
-  const [redisUrl, wsBase, symbolList] = process.argv.slice(2);
+  const [redisUrl, wsBase, symbolList, stream] = process.argv.slice(2);
   const symbols = symbolList.split(',');
   const redis = new Redis(redisUrl);
   const lag = monitorEventLoopDelay({ resolution: 10 });
@@ -48,7 +51,7 @@ function main() {
         volume: Number(k.v),
         kind: 'candle',
       };
-      redis.xadd('market', '*', 'data', JSON.stringify(candle)).catch((err) => console.error(err.message));
+      redis.xadd(stream, '*', 'data', JSON.stringify(candle)).catch((err) => console.error(err.message));
     });
   }
   const ms = (ns) => (ns / 1e6).toFixed(2);
