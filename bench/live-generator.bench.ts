@@ -228,8 +228,9 @@ async function run(who: Who, n: number, nodeArgs: string[] = [], phaseList = PHA
     });
     return { phases: results, rssMb: rss, lagP99: lag.p99, lagMax: lag.max, connections: Math.ceil(n / 200) };
   } finally {
-    // SIGINT so a --cpu-prof profile is written on the way out.
-    await target?.proc.kill(nodeArgs.length ? 'SIGINT' : 'SIGTERM');
+    // SIGTERM: the generator (stopOnSignals) and the relay (process.exit) both end normally on
+    // it, so a --cpu-prof profile is written on the way out (the relay has no SIGINT handler).
+    await target?.proc.kill();
     client.disconnect();
     await fake.close();
     await redis.stop();
