@@ -27,7 +27,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startRedis, waitFor, type ServiceProcess } from '@app/testing';
 import { cpuSeconds, pin, rssMb, startBuiltApp, startScript } from './support/bench-process';
-import { loadedProcess, profilePassOn, profileSideBySide, PROFILE_SECONDS, unmetGoals } from './support/profile-pass';
+import { loadedProcess, profilePassOn, profileSideBySide, PROFILE_SECONDS, goalsToProfile } from './support/profile-pass';
 import { median, reportRows, type BenchRow } from './support/results';
 import { seedSignals } from './support/signal-fixture';
 
@@ -218,7 +218,7 @@ async function main(): Promise<void> {
     reportRows(rows);
     if (profilePassOn) {
       for (const path of ROUTES) {
-        const goals = unmetGoals(rows.filter((r) => r.measure.startsWith(`GET ${path} `)));
+        const goals = goalsToProfile(rows.filter((r) => r.measure.startsWith(`GET ${path} `)));
         const side = (name: string, start: (nodeArgs: string[]) => Promise<ServiceProcess & { port: number }>) =>
           loadedProcess(name, 'request', start, async (s, seconds) => (await load({ port: s.port, pid: s.process.pid! }, path, seconds)).rps * seconds);
         if (goals.length) await profileSideBySide('gateway', goals, `GET ${path}, ${CONNECTIONS} connections (autocannon), ${PROFILE_SECONDS} s each`, [side('gateway', startGateway), side('bare Fastify, same headers', (args) => startBare(bodies, dir, 'same-headers', args))]);

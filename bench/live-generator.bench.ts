@@ -30,7 +30,7 @@ import { freePort, startNodeScript, startRedis, waitFor, type ServiceProcess, ty
 import { loadRows, type FixtureRow } from '../apps/signal-generator/test/fixtures/binance/kline-fixture';
 import { BurstBinance, type MarketPhase } from './support/burst-binance.server';
 import { cpuSeconds, pin, rssMb, startBuiltApp, startScript } from './support/bench-process';
-import { LoadWindow, PROFILE_SECONDS, profilePassOn, profileSideBySide, unmetGoals, type ProfiledSide } from './support/profile-pass';
+import { LoadWindow, PROFILE_SECONDS, profilePassOn, profileSideBySide, goalsToProfile, type ProfiledSide } from './support/profile-pass';
 import { median, reportRows, type BenchRow } from './support/results';
 import { writeBenchmarkSection } from './support/benchmarks-md';
 
@@ -248,7 +248,7 @@ function fmtRun(r: Run): string {
  * BENCH_PROFILE_SECONDS of minutes, after the lead's forming updates).
  */
 async function profileUnmetGoals(rows: BenchRow[]): Promise<void> {
-  const goals = unmetGoals(rows.filter((r) => r.measure.startsWith('400 symbols,')));
+  const goals = goalsToProfile(rows.filter((r) => r.measure.startsWith('400 symbols,')));
   const phases = [{ name: '10x rate', speed: 10, candles: Math.max(1, Math.round(PROFILE_SECONDS / 6)) }];
   const side = (who: Who): ProfiledSide => ({ name: who, run: async (nodeArgs, window) => void (await run(who, 400, nodeArgs, phases, window)) });
   const load = `400 symbols, ${LEAD_MS / 1000} s of forming updates then ${phases[0].candles} minute(s) at 10x (6 s each)`;

@@ -18,7 +18,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { writeBenchmarkSection } from './support/benchmarks-md';
-import { unmetGoals, type ProfileRecord } from './support/profile-pass';
+import { goalsToProfile, type ProfileRecord } from './support/profile-pass';
 import { profilesMarkdown } from './support/profiles-md';
 import { markdownTable, type BenchRow } from './support/results';
 
@@ -70,7 +70,7 @@ function profiledNote(rows: BenchRow[], profiles: ProfileRecord[]): string {
   const goals = new Set(profiles.flatMap((p) => p.goals.map((g) => `${p.bench}\0${g}`)));
   const unmet = rows.filter((r) => r.goal && !r.goal.met);
   if (!unmet.length) return '';
-  const profiled = unmet.filter((r) => goals.has(`${r.bench}\0${unmetGoals([r])[0]}`));
+  const profiled = unmet.filter((r) => goals.has(`${r.bench}\0${goalsToProfile([r])[0]}`));
   const names = (rs: BenchRow[]) => rs.map((r) => `${r.bench}: ${r.measure}${r.baseline ? ` against ${r.baseline.name}` : ''}`).join('; ');
   return (
     `Unmet goals with a profile beside their baseline (section Profiles): ${profiled.length ? names(profiled) : 'none'}` +

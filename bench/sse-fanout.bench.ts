@@ -22,7 +22,7 @@ import Redis from 'ioredis';
 import { encodeEntry, MicrosClock, STREAMS } from '@app/contracts';
 import { freePort, startRedis, waitFor, type ServiceProcess } from '@app/testing';
 import { cpuSeconds, pin, rssMb, startBuiltApp, startScript } from './support/bench-process';
-import { loadedProcess, profilePassOn, profileSideBySide, unmetGoals } from './support/profile-pass';
+import { loadedProcess, profilePassOn, profileSideBySide, goalsToProfile } from './support/profile-pass';
 import { reportRows, type BenchRow } from './support/results';
 import { benchSignal } from './support/signal-fixture';
 
@@ -133,7 +133,7 @@ async function ready(server: Server): Promise<void> {
  */
 async function profileUnmetGoals(rows: BenchRow[], redisUrl: string, runOn: (server: Server, clients: number, onMeasured: () => void) => Promise<Run>): Promise<void> {
   const clients = CLIENTS.includes(5000) ? 5000 : Math.max(...CLIENTS);
-  const goals = unmetGoals(rows.filter((r) => r.measure.startsWith(`${clients} clients,`)));
+  const goals = goalsToProfile(rows.filter((r) => r.measure.startsWith(`${clients} clients,`)));
   const side = (name: Server['name']) =>
     loadedProcess(
       name,

@@ -9,7 +9,7 @@ describe('profilesMarkdown', () => {
       [
         {
           bench: 'gateway',
-          goals: ['GET /x req/s: 0.50x bare (goal >= 0.9x bare)'],
+          goals: ['not met: GET /x req/s: 0.50x bare (goal >= 0.9x bare)'],
           load: 'GET /x',
           sides: [
             {

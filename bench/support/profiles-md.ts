@@ -26,7 +26,7 @@ function recordMarkdown(r: ProfileRecord): string {
   return [
     `### ${r.bench}: ${r.load}`,
     '',
-    ...r.goals.map((g) => `- not met: ${g}`),
+    ...r.goals.map((g) => `- ${g}`),
     '',
     `Self time, share of the busy samples (idle left out):`,
     '',
