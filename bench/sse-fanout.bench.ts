@@ -140,7 +140,10 @@ async function profileUnmetGoals(rows: BenchRow[], redisUrl: string, runOn: (ser
       'event',
       async (nodeArgs) => {
         const server = startServer(name, redisUrl, await freePort(), nodeArgs);
-        await ready(server);
+        await ready(server).catch(async (err: unknown) => {
+          await server.proc.kill();
+          throw err;
+        });
         return Object.assign(server.proc, { server });
       },
       // The profile starts where the measured events do, the clients connected and warmed up.
