@@ -244,14 +244,15 @@ function fmtRun(r: Run): string {
 
 /**
  * The profile pass (support/profile-pass.ts) for unmet goals at 400 symbols (the goals' size):
- * the generator and the relay once more each under --cpu-prof, on a short market at 10x (about
- * BENCH_PROFILE_SECONDS of minutes, after the lead's forming updates).
+ * the generator and the relay once more each under --cpu-prof, on a short market at 10x (the
+ * lead's forming updates, then about BENCH_PROFILE_SECONDS of 6 s minutes, at least two).
  */
 async function profileUnmetGoals(rows: BenchRow[]): Promise<void> {
   const goals = goalsToProfile(rows.filter((r) => r.measure.startsWith('400 symbols,')));
-  const phases = [{ name: '10x rate', speed: 10, candles: Math.max(1, Math.round(PROFILE_SECONDS / 6)) }];
+  // At least two closes: with one, the market is the lead's forming updates and a single burst.
+  const phases = [{ name: '10x rate', speed: 10, candles: Math.max(2, Math.ceil(PROFILE_SECONDS / 6)) }];
   const side = (who: Who): ProfiledSide => ({ name: who, run: async (nodeArgs, window) => void (await run(who, 400, nodeArgs, phases, window)) });
-  const load = `400 symbols, ${LEAD_MS / 1000} s of forming updates then ${phases[0].candles} minute(s) at 10x (6 s each)`;
+  const load = `400 symbols at 10x: ${LEAD_MS / 1000} s of forming updates, then ${phases[0].candles} closes of every symbol 6 s apart`;
   if (goals.length) await profileSideBySide('live', goals, load, [side('generator'), side('bare relay')]);
 }
 
