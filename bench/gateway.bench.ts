@@ -18,7 +18,8 @@
  *   npm run build && npm run bench:gateway
  *   env: BENCH_ROUNDS (3), BENCH_SECONDS per case (5), BENCH_CONNECTIONS (32),
  *        BENCH_GATEWAY_FLAGS ('--max-semi-space-size=4'; empty: no second gateway),
- *        BENCH_PROFILE=dir (the gateway runs with --cpu-prof, the profile is written there on exit)
+ *        BENCH_PROFILE=dir (the gateway runs with --cpu-prof, the profile is written there on exit),
+ *        BENCH_PROFILE_PASS=1 (a path with a goal not met: profiled after, see support/profile-pass.ts)
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startRedis, waitFor, type ServiceProcess } from '@app/testing';
 import { cpuSeconds, pin, rssMb, startBuiltApp, startScript } from './support/bench-process';
+import { loadedProcess, profilePassOn, profileSideBySide, PROFILE_SECONDS, goalsToProfile } from './support/profile-pass';
 import { median, reportRows, type BenchRow } from './support/results';
 import { seedSignals } from './support/signal-fixture';
 
@@ -67,11 +69,11 @@ async function load(target: Target, path: string, seconds: number, headers: Reco
 /** Headers Node or Fastify set on every response themselves (or per connection): not copied to the baseline. */
 const PER_RESPONSE = new Set(['content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
 
-async function startBare(bodies: Record<string, { body: string; headers: Record<string, string> }>, dir: string, mode: 'content-type' | 'same-headers'): Promise<ServiceProcess & { port: number }> {
+async function startBare(bodies: Record<string, { body: string; headers: Record<string, string> }>, dir: string, mode: 'content-type' | 'same-headers', nodeArgs: string[] = []): Promise<ServiceProcess & { port: number }> {
   const file = join(dir, 'bodies.json');
   writeFileSync(file, JSON.stringify(bodies));
   const port = await freePort();
-  const proc = startScript('bench/support/bare-fastify.server.js', [String(port), file, mode]);
+  const proc = startScript('bench/support/bare-fastify.server.js', [String(port), file, mode], {}, nodeArgs);
   await proc.waitForOutput(/listening/, 30_000);
   return Object.assign(proc, { port });
 }
@@ -214,6 +216,14 @@ async function main(): Promise<void> {
       });
     }
     reportRows(rows);
+    if (profilePassOn) {
+      for (const path of ROUTES) {
+        const goals = goalsToProfile(rows.filter((r) => r.measure.startsWith(`GET ${path} `)));
+        const side = (name: string, start: (nodeArgs: string[]) => Promise<ServiceProcess & { port: number }>) =>
+          loadedProcess(name, 'request', start, async (s, seconds) => (await load({ port: s.port, pid: s.process.pid! }, path, seconds)).rps * seconds);
+        if (goals.length) await profileSideBySide('gateway', goals, `GET ${path}, ${CONNECTIONS} connections (autocannon), ${PROFILE_SECONDS} s each`, [side('gateway', startGateway), side('bare Fastify, same headers', (args) => startBare(bodies, dir, 'same-headers', args))]);
+      }
+    }
   } finally {
     for (const w of ['bare', 'bare, same headers'] as const) await procs[w]?.kill();
     // SIGINT so a --cpu-prof profile is written on the way out.

@@ -19,7 +19,8 @@
  *   env: BENCH_LIVE_SYMBOLS (100,200,400), BENCH_ROUNDS (2), BENCH_LIVE_REAL_CANDLES (2) and
  *        BENCH_LIVE_FAST_CANDLES (8): minutes per phase, BENCH_PROFILE=dir (the generator runs
  *        with --cpu-prof on the largest size; the profile is written there),
- *        BENCH_LIVE_BEFORE=<dist dir> (an earlier build beside, see BEFORE)
+ *        BENCH_LIVE_BEFORE=<dist dir> (an earlier build beside, see BEFORE),
+ *        BENCH_PROFILE_PASS=1 (unmet goals at 400 symbols: profiled after, see support/profile-pass.ts)
  */
 import Redis from 'ioredis';
 import { cpus } from 'node:os';
@@ -29,6 +30,7 @@ import { freePort, startNodeScript, startRedis, waitFor, type ServiceProcess, ty
 import { loadRows, type FixtureRow } from '../apps/signal-generator/test/fixtures/binance/kline-fixture';
 import { BurstBinance, type MarketPhase } from './support/burst-binance.server';
 import { cpuSeconds, pin, rssMb, startBuiltApp, startScript } from './support/bench-process';
+import { LoadWindow, PROFILE_SECONDS, profilePassOn, profileSideBySide, goalsToProfile, type ProfiledSide } from './support/profile-pass';
 import { median, reportRows, type BenchRow } from './support/results';
 import { writeBenchmarkSection } from './support/benchmarks-md';
 
@@ -90,9 +92,9 @@ function markets(n: number): Record<string, FixtureRow[]> {
   return Object.fromEntries(Array.from({ length: n }, (_, i) => [`S${String(i).padStart(3, '0')}USDT`, i % 2 ? eth : btc]));
 }
 
-async function startTarget(who: Who, redis: TestRedis, fake: BurstBinance, symbols: string[], profile: boolean): Promise<{ proc: ServiceProcess; metricsUrl?: string }> {
+async function startTarget(who: Who, redis: TestRedis, fake: BurstBinance, symbols: string[], nodeArgs: string[]): Promise<{ proc: ServiceProcess; metricsUrl?: string }> {
   if (who === 'bare relay') {
-    const proc = startScript('bench/support/bare-ws-relay.server.js', [redis.url, fake.wsBaseUrl, symbols.join(','), STREAMS.market]);
+    const proc = startScript('bench/support/bare-ws-relay.server.js', [redis.url, fake.wsBaseUrl, symbols.join(','), STREAMS.market], {}, nodeArgs);
     await proc.waitForOutput(/relaying/, 30_000);
     return { proc };
   }
@@ -112,7 +114,7 @@ async function startTarget(who: Who, redis: TestRedis, fake: BurstBinance, symbo
       BINANCE_WS_URL: fake.wsBaseUrl,
       BINANCE_REST_URL: fake.restBaseUrl,
     },
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+    nodeArgs,
   );
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null))?.status === 200, { timeoutMs: 120_000, what: 'generator ready' });
   return { proc, metricsUrl: `http://127.0.0.1:${port}/metrics` };
@@ -133,7 +135,11 @@ async function relayLag(proc: ServiceProcess): Promise<{ p99: number; max: numbe
   return { p99: Number(m[1]), max: Number(m[2]) };
 }
 
-async function run(who: Who, n: number, profile: boolean): Promise<Run> {
+/**
+ * One target on a fresh market of `n` symbols; `nodeArgs` e.g. `--cpu-prof`, `phases` (PHASES)
+ * what the market plays, `window` marked around it (the profile pass).
+ */
+async function run(who: Who, n: number, nodeArgs: string[] = [], phaseList = PHASES, window?: LoadWindow): Promise<Run> {
   const redis = await startRedis();
   const client = new Redis(redis.url);
   const all = markets(n);
@@ -141,7 +147,7 @@ async function run(who: Who, n: number, profile: boolean): Promise<Run> {
   const fake = await BurstBinance.start({ markets: all, historyRows: HISTORY_ROWS });
   let target: { proc: ServiceProcess; metricsUrl?: string } | undefined;
   try {
-    target = await startTarget(who, redis, fake, symbols, profile);
+    target = await startTarget(who, redis, fake, symbols, nodeArgs);
     const { proc, metricsUrl } = target;
     const pid = proc.process.pid!;
     if (cpus().length > 1) pin(pid, cpus().length - 1);
@@ -165,14 +171,15 @@ async function run(who: Who, n: number, profile: boolean): Promise<Run> {
       }
     };
 
-    const phases: MarketPhase[] = PHASES.map((p) => ({ speed: p.speed, candles: p.candles }));
+    const phases: MarketPhase[] = phaseList.map((p) => ({ speed: p.speed, candles: p.candles }));
+    window?.begin(pid);
     fake.startMarket(phases, LEAD_MS);
     // Phase edges: the market's start (the lead included); half a minute of the next phase before
     // its first closes (the previous phase's last burst has long been handled by then); the end.
     // CPU is read as each edge passes.
     const edges = [Date.now()];
     let first = 0;
-    for (const phase of PHASES.slice(0, -1)) {
+    for (const phase of phaseList.slice(0, -1)) {
       first += phase.candles;
       const next = fake.candles[first];
       edges.push(next ? next.burstStart - 30_000 / next.speed : Infinity);
@@ -190,6 +197,7 @@ async function run(who: Who, n: number, profile: boolean): Promise<Run> {
       { timeoutMs: fake.candles.at(-1)!.burstStart - Date.now() + 120_000, intervalMs: 50, what: `${who}, ${n} symbols: every candle on the stream` },
     );
     const end = Date.now();
+    window?.end({ pid, units: fake.closed.length, unit: 'closed candle' });
     while (cpuAt.length < edges.length) cpuAt.push(cpuSeconds(pid));
     cpuAt.push(cpuSeconds(pid));
     edges.push(end);
@@ -198,7 +206,7 @@ async function run(who: Who, n: number, profile: boolean): Promise<Run> {
 
     const results: PhaseResult[] = [];
     let firstCandle = 0;
-    PHASES.forEach((phase, p) => {
+    phaseList.forEach((phase, p) => {
       const candles = fake.candles.slice(firstCandle, firstCandle + phase.candles);
       const sent = fake.closed.filter((c) => c.candle >= firstCandle && c.candle < firstCandle + candles.length);
       const latencies = sent.map((c) => xaddAt.get(`${c.symbol}@${c.openTime}`)! - c.sentAt);
@@ -220,8 +228,9 @@ async function run(who: Who, n: number, profile: boolean): Promise<Run> {
     });
     return { phases: results, rssMb: rss, lagP99: lag.p99, lagMax: lag.max, connections: Math.ceil(n / 200) };
   } finally {
-    // SIGINT so a --cpu-prof profile is written on the way out.
-    await target?.proc.kill(profile ? 'SIGINT' : 'SIGTERM');
+    // SIGTERM: the generator (stopOnSignals) and the relay (process.exit) both end normally on
+    // it, so a --cpu-prof profile is written on the way out (the relay has no SIGINT handler).
+    await target?.proc.kill();
     client.disconnect();
     await fake.close();
     await redis.stop();
@@ -231,6 +240,20 @@ async function run(who: Who, n: number, profile: boolean): Promise<Run> {
 function fmtRun(r: Run): string {
   const ph = r.phases.map((p, i) => `${PHASES[i].name}: p50 ${p.p50} p99 ${p.p99} max ${p.max} ms, CPU ${(p.cpu * 100).toFixed(1)} % (${p.cpuMsPerCandle.toFixed(2)} ms/candle), behind ${p.behind}`).join(' | ');
   return `${ph} | RSS ${r.rssMb.toFixed(0)} MB, lag p99 ${r.lagP99.toFixed(1)} max ${r.lagMax.toFixed(1)} ms`;
+}
+
+/**
+ * The profile pass (support/profile-pass.ts) for unmet goals at 400 symbols (the goals' size):
+ * the generator and the relay once more each under --cpu-prof, on a short market at 10x (the
+ * lead's forming updates, then about BENCH_PROFILE_SECONDS of 6 s minutes, at least two).
+ */
+async function profileUnmetGoals(rows: BenchRow[]): Promise<void> {
+  const goals = goalsToProfile(rows.filter((r) => r.measure.startsWith('400 symbols,')));
+  // At least two closes: with one, the market is the lead's forming updates and a single burst.
+  const phases = [{ name: '10x rate', speed: 10, candles: Math.max(2, Math.ceil(PROFILE_SECONDS / 6)) }];
+  const side = (who: Who): ProfiledSide => ({ name: who, run: async (nodeArgs, window) => void (await run(who, 400, nodeArgs, phases, window)) });
+  const load = `400 symbols at 10x: ${LEAD_MS / 1000} s of forming updates, then ${phases[0].candles} closes of every symbol 6 s apart`;
+  if (goals.length) await profileSideBySide('live', goals, load, [side('generator'), side('bare relay')]);
 }
 
 async function main(): Promise<void> {
@@ -245,7 +268,7 @@ async function main(): Promise<void> {
       // Each round starts with the next target: every one runs first, last and between.
       for (const who of targets.map((_, i) => targets[(i + round) % targets.length])) {
         const profile = PROFILE_DIR !== undefined && who === 'generator' && n === Math.max(...SIZES) && round === 0;
-        const r = await run(who, n, profile);
+        const r = await run(who, n, profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
         runs.set(key(who, n), [...(runs.get(key(who, n)) ?? []), r]);
         console.log(`round ${round + 1} ${String(n).padStart(3)} symbols ${who.padEnd(16)} ${fmtRun(r)}`);
       }
@@ -315,6 +338,7 @@ async function main(): Promise<void> {
     for (const [who, rs] of [['generator', gen], ['generator before', runs.get(key('generator before', n)) ?? []], ['bare relay', rel]] as const) rs.forEach((r, i) => detail.push(`| ${n} | ${who} | ${i + 1} | ${fmtRun(r)} |`));
   }
   reportRows(rows);
+  if (profilePassOn) await profileUnmetGoals(rows);
   writeBenchmarkSection(
     'live-generator-runs',
     [

@@ -13,7 +13,8 @@
  *   npm run build && npm run bench:sse
  *   env: BENCH_SSE_CLIENTS (100,1000,5000,10000), BENCH_SSE_EVENTS per run (30),
  *        BENCH_SSE_ROUNDS runs of each server per client count (1): more on a busy machine,
- *        BENCH_SSE_GATEWAY_FLAGS node flags for the gateway only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`
+ *        BENCH_SSE_GATEWAY_FLAGS node flags for the gateway only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`,
+ *        BENCH_PROFILE_PASS=1 (unmet goals at 5,000 clients: profiled after, see support/profile-pass.ts)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -24,6 +25,7 @@ import Redis from 'ioredis';
 import { encodeEntry, MicrosClock, STREAMS } from '@app/contracts';
 import { freePort, startRedis, waitFor, type ServiceProcess } from '@app/testing';
 import { cpuSeconds, pin, rssMb, startBuiltApp, startScript } from './support/bench-process';
+import { loadedProcess, profilePassOn, profileSideBySide, goalsToProfile } from './support/profile-pass';
 import { reportRows, type BenchRow } from './support/results';
 import { benchSignal } from './support/signal-fixture';
 
@@ -99,7 +101,7 @@ class Worker {
   }
 }
 
-async function run(server: Server, clients: number, redis: Redis, clock: MicrosClock, seq: { n: number }): Promise<Run> {
+async function run(server: Server, clients: number, redis: Redis, clock: MicrosClock, seq: { n: number }, onMeasured?: () => void): Promise<Run> {
   const workers = Array.from({ length: Math.ceil(clients / PER_WORKER) }, () => new Worker());
   try {
     if (cpus().length > 1) for (const w of workers) pin(w.pid, 0);
@@ -110,7 +112,10 @@ async function run(server: Server, clients: number, redis: Redis, clock: MicrosC
     const latencies: number[] = [];
     let cpuFrom = 0;
     for (let k = 1; k <= WARM_UP_EVENTS + EVENTS; k++) {
-      if (k === WARM_UP_EVENTS + 1) cpuFrom = cpuSeconds(server.proc.process.pid!);
+      if (k === WARM_UP_EVENTS + 1) {
+        onMeasured?.();
+        cpuFrom = cpuSeconds(server.proc.process.pid!);
+      }
       const sentAt = performance.timeOrigin + performance.now();
       await redis.xadd(STREAMS.signals, '*', ...encodeEntry(benchSignal(clock, seq.n++)));
       const reached = await Promise.all(workers.map((w) => w.ask<{ last: number; missing: number }>({ type: 'await', k }, 'reached')));
@@ -128,23 +133,54 @@ async function run(server: Server, clients: number, redis: Redis, clock: MicrosC
   }
 }
 
+/** The gateway or the bare server on `redisUrl` (see ready()); `nodeArgs` e.g. `--cpu-prof`. */
+function startServer(name: Server['name'], redisUrl: string, port: number, nodeArgs: string[] = []): Server {
+  if (name === 'bare Node SSE') return { name, port, path: '/stream', proc: startScript('bench/support/bare-sse.server.js', [String(port), redisUrl, STREAMS.signals], {}, nodeArgs) };
+  const env = { REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SIGNAL_TTL_SECONDS: '3600' };
+  return { name, port, path: '/api/signals/stream', proc: startBuiltApp('api-gateway', env, nodeArgs) };
+}
+
+async function ready(server: Server): Promise<void> {
+  if (server.name === 'bare Node SSE') return server.proc.waitForOutput(/listening/, 30_000);
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${server.port}/api/health`).catch(() => null))?.status === 200, { timeoutMs: 30_000, what: 'gateway' });
+}
+
+/**
+ * The profile pass (support/profile-pass.ts) for unmet goals at 5,000 clients (the p99 goal's
+ * size; else the largest run): each server once more, under --cpu-prof, one run of that size.
+ */
+async function profileUnmetGoals(rows: BenchRow[], redisUrl: string, runOn: (server: Server, clients: number, onMeasured: () => void) => Promise<Run>): Promise<void> {
+  const clients = CLIENTS.includes(5000) ? 5000 : Math.max(...CLIENTS);
+  const goals = goalsToProfile(rows.filter((r) => r.measure.startsWith(`${clients} clients,`)));
+  const side = (name: Server['name']) =>
+    loadedProcess(
+      name,
+      'event',
+      async (nodeArgs) => {
+        const server = startServer(name, redisUrl, await freePort(), nodeArgs);
+        await ready(server).catch(async (err: unknown) => {
+          await server.proc.kill();
+          throw err;
+        });
+        return Object.assign(server.proc, { server });
+      },
+      // The profile starts where the measured events do, the clients connected and warmed up.
+      async (proc, _seconds, window) => (await runOn(proc.server, clients, () => window.begin(proc.process.pid)), EVENTS),
+      { warmUp: false },
+    );
+  if (goals.length) await profileSideBySide('sse', goals, `${clients} clients, ${EVENTS} events (as measured: after the clients connected and ${WARM_UP_EVENTS} events)`, [side('gateway'), side('bare Node SSE')]);
+}
+
 async function main(): Promise<void> {
   const redisServer = await startRedis();
   const redis = new Redis(redisServer.url);
   const clock = new MicrosClock();
   const seq = { n: 0 };
-  const gwPort = await freePort();
-  const barePort = await freePort();
-  const gateway: Server = {
-    name: 'gateway',
-    port: gwPort,
-    path: '/api/signals/stream',
-    proc: startBuiltApp('api-gateway', { REDIS_URL: redisServer.url, PORT: String(gwPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SIGNAL_TTL_SECONDS: '3600' }, GATEWAY_FLAGS),
-  };
-  const bare: Server = { name: 'bare Node SSE', port: barePort, path: '/stream', proc: startScript('bench/support/bare-sse.server.js', [String(barePort), redisServer.url, STREAMS.signals]) };
+  const gateway = startServer('gateway', redisServer.url, await freePort(), GATEWAY_FLAGS);
+  const bare = startServer('bare Node SSE', redisServer.url, await freePort());
   try {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${gwPort}/api/health`).catch(() => null))?.status === 200, { timeoutMs: 30_000, what: 'gateway' });
-    await bare.proc.waitForOutput(/listening/, 30_000);
+    await ready(gateway);
+    await ready(bare);
     const lastCpu = cpus().length - 1;
     if (lastCpu > 0) {
       pin(gateway.proc.process.pid!, lastCpu);
@@ -187,6 +223,7 @@ async function main(): Promise<void> {
       );
     }
     reportRows(rows);
+    if (profilePassOn) await profileUnmetGoals(rows, redisServer.url, (server, clients, onMeasured) => run(server, clients, redis, clock, seq, onMeasured));
   } catch (err) {
     console.error(gateway.proc.output().slice(-2000));
     throw err;

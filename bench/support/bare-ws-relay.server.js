@@ -9,8 +9,8 @@
  *
  *   node bare-ws-relay.server.js <redis-url> <ws-base-url> <SYM1,SYM2,...> <stream>    prints "relaying"
  *
- * <stream> is the generator's `market` stream name (STREAMS.market, hash-tagged for Redis Cluster),
- * passed in so the relay writes where the benchmark reads.
+ * <stream>: the generator's market stream (STREAMS.market; its name carries a hash tag since the
+ * keys' migration, so it is passed in rather than spelt here).
  *
  * SIGUSR2 prints the event-loop delay since the last SIGUSR2 (`lag p50=<ms> p99=<ms> max=<ms>`,
  * measured like prom-client's nodejs_eventloop_lag_*: monitorEventLoopDelay, 10 ms resolution).

@@ -29,9 +29,9 @@ export function startBuiltApp(app: string, env: Record<string, string>, nodeArgs
   return startNodeScript(join(ROOT, 'dist', 'apps', app, 'src', 'main.js'), env, app, [], nodeArgs);
 }
 
-/** A plain JavaScript script (a baseline server) as a process. */
-export function startScript(script: string, args: string[], env: Record<string, string> = {}): ServiceProcess {
-  return startNodeScript(join(ROOT, script), env, script, args);
+/** A plain JavaScript script (a baseline server) as a process; `nodeArgs` e.g. `--cpu-prof`. */
+export function startScript(script: string, args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): ServiceProcess {
+  return startNodeScript(join(ROOT, script), env, script, args, nodeArgs);
 }
 
 /** Resident set size of a process, in MB (Linux /proc); NaN elsewhere. */
