@@ -5,12 +5,13 @@ import { ApiGatewayModule } from './api-gateway.module';
 import type { GatewayConfig } from './config';
 import { installDashboard } from './dashboard/dashboard.static';
 import { setupSwagger } from './docs/swagger';
-import { installHostHeaderCheck } from './http/host-header.hook';
+import { answerMissingHost } from './http/host-header.hook';
 import { httpServerOptions } from './http/http-server.options';
-import { installMethodNotAllowed } from './http/method-not-allowed.hook';
-import { installRateLimit } from './http/rate-limit.hook';
+import { methodNotAllowedCheck } from './http/method-not-allowed.hook';
+import { rateLimitCheck } from './http/rate-limit.hook';
+import { installRequestGate } from './http/request-gate.hook';
 import { installRequestMetrics } from './http/request-metrics.hook';
-import { installSecurityHeaders } from './http/security-headers';
+import { corsPlugin, securityHeaders } from './http/security-headers';
 import { installSignalReadRoutes } from './signals/signal-reads.routes';
 
 /** Builds, configures and starts the gateway (main.ts and the e2e tests share this). */
@@ -23,12 +24,13 @@ export function startGateway(config: GatewayConfig): Promise<NestFastifyApplicat
     fastify: httpServerOptions(config),
     configure: async (app) => {
       const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
-      // onRequest hooks run in this order: headers first, so a 429 or 405 carries them too.
-      await installSecurityHeaders(fastify, config);
-      await installRateLimit(fastify, config);
-      installHostHeaderCheck(fastify);
-      // Before any route is registered: it mirrors each one as it is added.
-      installMethodNotAllowed(fastify);
+      await installRequestGate(fastify, {
+        headers: securityHeaders(config),
+        cors: corsPlugin(fastify, config),
+        rateLimit: await rateLimitCheck(fastify, config),
+        // The 405 check before any route is registered: it mirrors each one as it is added.
+        checks: [answerMissingHost, methodNotAllowedCheck(fastify)],
+      });
       installSignalReadRoutes(fastify, app, config);
       installRequestMetrics(app);
       setupSwagger(app);

@@ -22,7 +22,7 @@ export function httpServerOptions(config: GatewayConfig): FastifyHttpOptions<Ser
     http: {
       headersTimeout: config.http.headersTimeoutMs,
       connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
-      // Checked by installHostHeaderCheck instead, so the 400 is in the contract's shape.
+      // Checked by answerMissingHost (the request gate) instead, so the 400 is in the contract's shape.
       requireHostHeader: false,
     },
     trustProxy: config.http.trustProxy,

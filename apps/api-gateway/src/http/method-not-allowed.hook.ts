@@ -10,8 +10,9 @@ import { errorBody, JSON_CONTENT_TYPE } from './error-body';
  * Fastify's router answers "which handler for this method and path", never "which methods for
  * this path", so every route is mirrored, as Fastify registers it, into a second find-my-way
  * router (the one Fastify uses, with the same matching options) that is asked per method.
+ * Returns the check for the request gate (request-gate.hook.ts): true when it answered with a 405.
  */
-export function installMethodNotAllowed(fastify: FastifyInstance): void {
+export function methodNotAllowedCheck(fastify: FastifyInstance): (request: FastifyRequest, reply: FastifyReply) => boolean {
   const { caseSensitive, ignoreTrailingSlash, ignoreDuplicateSlashes, maxParamLength } = fastify.initialConfig.routerOptions ?? {};
   const mirror = FindMyWay({ caseSensitive, ignoreTrailingSlash, ignoreDuplicateSlashes, maxParamLength });
   const methods = new Set<string>();
@@ -32,17 +33,24 @@ export function installMethodNotAllowed(fastify: FastifyInstance): void {
       return found !== null && (!staticOnly || Object.keys(found.params).length === 0);
     });
 
-  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
+  return (request, reply) => {
     const url = request.raw.url ?? '/';
     let allowed: string[] = [];
     if (request.is404) allowed = allowedMethods(url, false);
-    else if (Object.keys(request.params as object).length > 0) allowed = allowedMethods(url, true).filter((m) => m !== request.method);
-    if (allowed.length === 0) return done();
+    else if (hasParams(request.params)) allowed = allowedMethods(url, true).filter((m) => m !== request.method);
+    if (allowed.length === 0) return false;
     const path = url.split('?')[0];
     void reply
       .code(405)
       .header('Allow', allowed.join(', '))
       .header('Content-Type', JSON_CONTENT_TYPE)
       .send(errorBody(`method ${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`));
-  });
+    return true;
+  };
+}
+
+/** `Object.keys(params).length > 0` without the array, on every request. */
+function hasParams(params: unknown): boolean {
+  for (const _ in params as object) return true;
+  return false;
 }

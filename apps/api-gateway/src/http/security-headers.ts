@@ -22,33 +22,38 @@ export function helmetHeaders(options: HelmetOptions): Record<string, string> {
 }
 
 /**
- * Helmet's headers on every response (the SSE stream copies them onto its hijacked response),
- * and CORS only for the origins configured: with none, browsers on other origins are refused and
- * nothing else changes (the guide's C# client does not use CORS).
+ * The security headers every response carries (set by the request gate, request-gate.hook.ts;
+ * the SSE stream copies them onto its hijacked response).
  *
  * Helmet's values computed once rather than @fastify/helmet: the plugin builds a new helmet
  * middleware (parsing the CSP again) on every request in two async hooks, ~8 % of a core under
  * load, and even a prebuilt middleware's twelve `setHeader` calls on the raw response cost twice
  * what handing Fastify one object of the same headers does (bench/gateway.bench.ts).
  */
-export async function installSecurityHeaders(fastify: FastifyInstance, config: GatewayConfig): Promise<void> {
+export function securityHeaders(config: GatewayConfig): Record<string, string> {
   const origins = config.http.corsOrigins;
-  const headers = helmetHeaders({
+  return helmetHeaders({
     // Helmet's default CSP allows Swagger UI at /docs (its scripts are served from here, its styles
     // inline), except upgrade-insecure-requests, which breaks it on plain http://host:8888.
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
     crossOriginResourcePolicy: { policy: origins.length ? 'cross-origin' : 'same-origin' },
   });
-  fastify.addHook('onRequest', (_request, reply, done) => {
-    void reply.headers(headers);
-    done();
-  });
-  if (!origins.length) return;
-  await fastify.register(cors, {
-    origin: origins.includes('*') ? '*' : origins,
-    methods: ['GET', 'HEAD', 'POST'],
-    allowedHeaders: ['Content-Type', 'X-API-Key', 'Last-Event-ID'],
-    exposedHeaders: ['Retry-After'],
-    maxAge: 600,
-  });
+}
+
+/**
+ * CORS only for the origins configured, undefined without any: browsers on other origins are
+ * refused and nothing else changes (the guide's C# client does not use CORS).
+ */
+export function corsPlugin(fastify: FastifyInstance, config: GatewayConfig): (() => Promise<void>) | undefined {
+  const origins = config.http.corsOrigins;
+  if (!origins.length) return undefined;
+  return async () => {
+    await fastify.register(cors, {
+      origin: origins.includes('*') ? '*' : origins,
+      methods: ['GET', 'HEAD', 'POST'],
+      allowedHeaders: ['Content-Type', 'X-API-Key', 'Last-Event-ID'],
+      exposedHeaders: ['Retry-After'],
+      maxAge: 600,
+    });
+  };
 }
