@@ -202,4 +202,43 @@ describe('GET /api/signals/stream (SSE push)', () => {
     // The reading client got everything that was published.
     await waitFor(() => healthy.signals().length === published, { timeoutMs: 20_000, what: `all ${published} signals on the healthy client` });
   });
+
+  it('frames each event as one HTTP/1.1 chunk, and sends it unchunked to an HTTP/1.0 client', async () => {
+    gw = await startTestGateway(REDIS_URL);
+    const port = Number(new URL(gw.url).port);
+    const raw = async (version: string) => {
+      const socket: Socket = tcpConnect(port, '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+      socket.write(`GET ${STREAM} ${version}\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n`);
+      return { socket, body: () => text.slice(text.indexOf('\r\n\r\n') + 4) };
+    };
+    const v11 = await raw('HTTP/1.1');
+    const v10 = await raw('HTTP/1.0');
+    await waitFor(async () => (await request(gw.url).get('/api/stats')).body.sse_clients === 2, { what: 'both clients connected' });
+    const s = await publishSignal(redis);
+    const frame = `id: ${s.id}\nevent: signal\ndata: `;
+    await waitFor(() => v11.body().includes(frame) && v10.body().includes(frame), { what: 'the signal on both' });
+    try {
+      // HTTP/1.1: every frame is a chunk whose size line counts its bytes exactly.
+      const chunks: string[] = [];
+      for (let rest = v11.body(); rest.length > 0; ) {
+        const eol = rest.indexOf('\r\n');
+        const size = parseInt(rest.slice(0, eol), 16);
+        chunks.push(rest.slice(eol + 2, eol + 2 + size));
+        expect(rest.slice(eol + 2 + size, eol + 4 + size)).toBe('\r\n');
+        rest = rest.slice(eol + 4 + size);
+      }
+      const signalChunk = chunks.find((c) => c.startsWith(frame))!;
+      expect(signalChunk.endsWith('\n\n')).toBe(true);
+      // HTTP/1.0: the same frames, no chunk framing.
+      expect(v10.body().startsWith('retry: 3000\n\n')).toBe(true);
+      expect(v10.body()).toContain(signalChunk);
+      expect(v10.body()).not.toMatch(/\r\n/);
+    } finally {
+      v11.socket.destroy();
+      v10.socket.destroy();
+    }
+  });
 });
