@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis, { Cluster } from 'ioredis';
 import type { z } from 'zod';
 import { decodeEntry, HASH_TAGS, KEYS, MARKET_SHARDS, MarketEntrySchema, PositionEventSchema, SignalSchema, STREAMS, type PositionClosedEvent } from '@app/contracts';
 import { shardedReadCaughtUp } from '@app/redis-streams';
-import { replayPositions, startHealthyService, startRedisCluster, waitFor, type AppName, type ServiceProcess, type TestRedisCluster } from '@app/testing';
+import { replayPositions, runTsScript, startHealthyService, startRedisCluster, waitFor, type AppName, type ServiceProcess, type TestRedisCluster } from '@app/testing';
 import { startFakeTelegram, type FakeTelegram } from '../../apps/notifier/test/fixtures/fake-telegram.server';
 import { connectSse, type SseTestClient } from '../../apps/api-gateway/test/sse-test-client';
 
@@ -128,7 +127,7 @@ suite(`system on a 3-master Redis Cluster${missing.length ? ` (skipped: ${missin
 
   it('npm run signals:demo publishes to the cluster (REDIS_CLUSTER_NODES), marked demo, without printing the password', async () => {
     const before = Number(await client.xlen(STREAMS.signals));
-    const demo = await runScript('scripts/signals-demo.ts', { REDIS_URL: cluster.url, REDIS_CLUSTER_NODES: cluster.nodeList });
+    const demo = await runTsScript('scripts/signals-demo.ts', [], { REDIS_URL: cluster.url, REDIS_CLUSTER_NODES: cluster.nodeList });
     expect(demo.code).toBe(0);
     expect(demo.out).toContain(`at the Redis Cluster at ${cluster.nodeList}`);
     expect(demo.out).not.toContain(PASSWORD);
@@ -139,23 +138,12 @@ suite(`system on a 3-master Redis Cluster${missing.length ? ` (skipped: ${missin
     expect(served.map((s) => [s.id, s.metadata.source])).toEqual(added.reverse().map((s) => [s.id, 'demo']));
 
     // Unreachable nodes: a clear error at once, not an endless retry.
-    const down = await runScript('scripts/signals-demo.ts', { REDIS_URL: cluster.url, REDIS_CLUSTER_NODES: '127.0.0.1:1' });
+    const down = await runTsScript('scripts/signals-demo.ts', [], { REDIS_URL: cluster.url, REDIS_CLUSTER_NODES: '127.0.0.1:1' });
     expect(down.code).toBe(1);
     expect(down.out).toMatch(/^signals:demo failed: cannot reach Redis at the Redis Cluster at 127\.0\.0\.1:1: /m);
     expect(down.out).not.toContain(PASSWORD);
   }, 60_000);
 });
-
-/** Runs a TypeScript script of scripts/ as `npm run` does; its exit code and output. */
-function runScript(script: string, env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => resolve({ code, out }));
-  });
-}
 
 /** The port of the master serving `slot`. */
 async function nodeOfSlot(cluster: TestRedisCluster, slot: number): Promise<number> {

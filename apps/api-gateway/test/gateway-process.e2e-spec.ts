@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import request from 'supertest';
 import { ProducedSignalSchema, STREAMS } from '@app/contracts';
-import { freePort, startService, waitFor, type ServiceProcess } from '@app/testing';
+import { freePort, runTsScript, startService, waitFor, type ServiceProcess } from '@app/testing';
 import { newRedis, testRedisUrl } from './gateway-harness';
 import { connectSse } from './sse-test-client';
 
@@ -11,21 +9,8 @@ import { connectSse } from './sse-test-client';
  * `npm run signals:demo`, answering the guide's curl lines. Needs `npm run build` (npm test does).
  */
 const REDIS_URL = testRedisUrl(14);
-const ROOT = join(__dirname, '..', '..', '..');
 
-function runDemo(redisUrl: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'scripts/signals-demo.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, REDIS_URL: redisUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => resolve({ code, out }));
-  });
-}
+const runDemo = (redisUrl: string) => runTsScript('scripts/signals-demo.ts', [], { REDIS_URL: redisUrl });
 
 describe('api-gateway as a process, with npm run signals:demo', () => {
   let gateway: ServiceProcess | undefined;

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Candle } from '@app/contracts';
-import { waitFor } from '@app/testing';
+import { runTsScript, waitFor } from '@app/testing';
 import { readKlineFile } from '../src/market-data/replay/kline-csv.reader';
 import { describeKlineFile } from '../src/market-data/replay/kline-file';
 import { REPO_ROOT } from './candles';
@@ -13,25 +12,8 @@ const FUTURES = '/data/futures/um/monthly/klines';
 const AVAX_FEB = `${FUTURES}/AVAXUSDT/1m/AVAXUSDT-1m-2025-02.zip`;
 const AVAX_FIXTURE = join(REPO_ROOT, 'apps', 'signal-generator', 'test', 'fixtures', 'AVAXUSDT-1m-2025-02-01.csv');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a package script's entry as a real process; async, so the in-process server keeps serving. */
-function run(script: string, args: string[]): Promise<Run> {
-  const proc = spawn(process.execPath, ['-r', '@swc-node/register', script, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BINANCE_DATA_URL: undefined, MIN_STRATEGIES_AGREE: undefined },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => proc.once('close', (code) => resolve({ code, stdout, stderr })));
-}
+const run = (script: string, args: string[]) => runTsScript(script, args, { BINANCE_DATA_URL: undefined, MIN_STRATEGIES_AGREE: undefined });
 
 async function readAll(path: string): Promise<Candle[]> {
   const out: Candle[] = [];

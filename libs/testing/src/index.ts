@@ -6,3 +6,4 @@ export * from './service-process';
 export * from './browser';
 export * from './tcp-proxy';
 export * from './position-replay';
+export * from './run-script';
